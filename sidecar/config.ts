@@ -1,0 +1,136 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The sidecar's configuration: one JSON file with the keys below (all documented in the
+ * README, names kept stable) plus secrets from the environment, never from the file.
+ */
+const httpUrl = z
+  .string()
+  .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), "must be an absolute http(s) URL")
+  .transform((s) => (s.endsWith("/") ? s : `${s}/`));
+
+export const configSchema = z.object({
+  /** The site's public URL: the author's profile URL, identifier URI and OAuth consumer key. */
+  siteUrl: httpUrl,
+  /** Where the sidecar itself is reachable from the internet (may equal siteUrl). */
+  publicUrl: httpUrl,
+  /** Interface to listen on. Default: loopback, for running behind a reverse proxy. */
+  host: z.string().min(1).default("127.0.0.1"),
+  /** Port to listen on. */
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** The JSON data file (a journal `<dataFile>.journal` and a lock `<dataFile>.lock` sit beside it). */
+  dataFile: z.string().min(1).default("federation-data/store.json"),
+  /** The published manifest: a URL (read over HTTP) or a path to a built `manifest.json`. */
+  manifest: z.string().min(1).optional(),
+  /** Let outbound requests reach loopback and private addresses. Only for tests on one machine. */
+  allowPrivateNetworks: z.boolean().default(false),
+  /** Trust X-Forwarded-* from this many proxies in front (Express `trust proxy`). */
+  trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string()]).default(false),
+  /** pino log level. */
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** fsync the journal before acknowledging a write (survives power loss, not only a crash). */
+  fsync: z.boolean().default(true),
+  delivery: z
+    .object({
+      /** Destinations pushed to at the same time. */
+      concurrency: z.number().int().min(1).max(1024).default(64),
+      /** First retry delay; each further retry doubles it (with jitter), up to maxDelaySeconds. */
+      baseDelaySeconds: z.number().positive().default(30),
+      maxDelaySeconds: z
+        .number()
+        .positive()
+        .default(6 * 3600),
+      /** A destination failing for longer than this is given up (kept and shown, not dropped). */
+      giveUpAfterDays: z.number().positive().default(7),
+    })
+    .prefault({}),
+  poll: z
+    .object({
+      /** node-cron schedule for reading the published manifest; empty string = no polling. */
+      schedule: z.string().default(""),
+    })
+    .prefault({}),
+  /** How received licenses are judged: as StatusNet 0.9 did, by string equality, or not at all. */
+  licenseMode: z.enum(["statusnet-0.9", "equal", "any"]).default("statusnet-0.9"),
+  /** Longest accepted inbound notice, in characters (0 = unlimited). */
+  maxNoticeChars: z.number().int().min(0).default(140),
+});
+
+export type FileConfig = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema> & {
+  /** Directory the config file was in; relative paths resolve against it. */
+  baseDir: string;
+  secrets: Secrets;
+};
+
+export interface Secrets {
+  /** FEDERATION_HOOK_SECRET: HMAC key of the deploy hook. */
+  hookSecret?: string;
+  /** FEDERATION_OWNER_PASSWORD_HASH: from `eleventy-federation hash-password`. */
+  ownerPasswordHash?: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): Secrets {
+  const secrets: Secrets = {};
+  if (env.FEDERATION_HOOK_SECRET) secrets.hookSecret = env.FEDERATION_HOOK_SECRET;
+  if (env.FEDERATION_OWNER_PASSWORD_HASH)
+    secrets.ownerPasswordHash = env.FEDERATION_OWNER_PASSWORD_HASH;
+  return secrets;
+}
+
+/** Validates a parsed config; errors name each bad key and what it must be. */
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  baseDir: string,
+  secrets: Secrets,
+): Config {
+  const result = configSchema.strict().safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((i) => `  - ${i.path.join(".") || "(file)"}: ${i.message}`)
+      .join("\n");
+    throw new ConfigError(`eleventy-federation: invalid config ${source}:\n${problems}`);
+  }
+  const config = result.data;
+  return {
+    ...config,
+    dataFile: path.resolve(baseDir, config.dataFile),
+    manifest:
+      config.manifest && !/^https?:\/\//i.test(config.manifest)
+        ? path.resolve(baseDir, config.manifest)
+        : config.manifest,
+    baseDir,
+    secrets,
+  };
+}
+
+export async function loadConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `eleventy-federation: cannot read config ${file} (${code ?? String(e)}). Pass --config <file>; the README lists the keys.`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(
+      `eleventy-federation: config ${file} is not valid JSON: ${(e as Error).message}`,
+    );
+  }
+  return parseConfig(raw, file, path.dirname(path.resolve(file)), secretsFromEnv(env));
+}
