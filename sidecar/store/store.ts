@@ -81,7 +81,10 @@ export class Store {
   #indexSubscriber(s: Subscriber, add: boolean): void {
     let set = this.#byDestination.get(s.postNoticeUrl);
     if (add) {
-      if (!set) this.#byDestination.set(s.postNoticeUrl, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.#byDestination.set(s.postNoticeUrl, set);
+      }
       set.add(s.uri);
     } else if (set) {
       set.delete(s.uri);
