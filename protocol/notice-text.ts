@@ -1,0 +1,273 @@
+/**
+ * Turns a post into the plain text of its OMB notice (OMB.md §5: receivers enforce 140
+ * characters, counted like PHP's mb_strlen, i.e. in Unicode code points). Pure, no I/O.
+ *
+ * Shortening order: the teaser first (with "…", at a word boundary when one is near), then
+ * the title, never a URL. Cuts fall only between grapheme clusters, so an emoji ZWJ
+ * sequence, a flag or a letter with its combining marks is kept whole or dropped whole.
+ */
+
+export const NOTICE_MAX_CHARS = 140;
+
+/**
+ * "title (short url) - posted on site : teaser", in the spirit of the notices StatusNet's
+ * blog plugins sent. `{siteUrl}` renders without scheme or trailing slash (`example.com`).
+ */
+export const DEFAULT_NOTICE_TEMPLATE = "{title} ({shortUrl}) - posted on {siteUrl} : {teaser}";
+
+export const NOTICE_PLACEHOLDERS = ["title", "url", "shortUrl", "siteUrl", "teaser"] as const;
+export type NoticePlaceholder = (typeof NOTICE_PLACEHOLDERS)[number];
+export type NoticeVars = Record<NoticePlaceholder, string>;
+
+const ELLIPSIS = "…";
+/** A title or teaser with less room than this is dropped rather than shown as a stub. */
+const MIN_FIELD_CHARS = 4;
+/** Only this much of a post's text is looked at for the teaser: more never fits. */
+const TEASER_SOURCE_CHARS = 600;
+/** URL placeholders, best first: the one kept alone when nothing else fits. */
+const URL_PRIORITY: readonly NoticePlaceholder[] = ["shortUrl", "url", "siteUrl"];
+/** Literal text made only of these may be dropped next to an empty field (" : ", " - "). */
+const SEPARATOR_ONLY = /^[\s\-–—:;,|·•/]*$/u;
+const URL_IN_TEXT = /\b(?:https?|ftp):\/\/[^\s<>"]+/giu;
+
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+const words = new Intl.Segmenter("en", { granularity: "word" });
+
+export class NoticeTemplateError extends Error {
+  override name = "NoticeTemplateError";
+}
+
+type Segment = { literal: string } | { field: NoticePlaceholder };
+
+/** Splits a template into literal text and `{placeholder}` fields; unknown names throw. */
+export function parseNoticeTemplate(template: string): Segment[] {
+  const segments: Segment[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{([A-Za-z]+)\}/g)) {
+    const name = m[1] ?? "";
+    if (!(NOTICE_PLACEHOLDERS as readonly string[]).includes(name)) {
+      throw new NoticeTemplateError(
+        `unknown placeholder {${name}} in notice template "${template}"; use ${NOTICE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+      );
+    }
+    if (m.index > last) segments.push({ literal: template.slice(last, m.index) });
+    segments.push({ field: name as NoticePlaceholder });
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) segments.push({ literal: template.slice(last) });
+  return segments;
+}
+
+/** Length as PHP's mb_strlen counts it: Unicode code points (a surrogate pair is one). */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const prev = s.charCodeAt(i - 1);
+    if (c >= 0xdc00 && c <= 0xdfff && prev >= 0xd800 && prev <= 0xdbff) n--;
+  }
+  return n;
+}
+
+export function collapseWhitespace(s: string): string {
+  return s.replace(/\s+/gu, " ").trim();
+}
+
+/** `https://Example.com/blog/` → `example.com/blog`: how `{siteUrl}` appears in a notice. */
+export function displaySiteUrl(siteUrl: string): string {
+  return siteUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/+$/, "");
+}
+
+/**
+ * Shortens text to at most `maxChars` code points, ending with "…". Cuts between grapheme
+ * clusters, never inside a URL, and at a word boundary when one lies in the second half of
+ * what is kept. Returns "" when nothing useful fits.
+ */
+export function shortenText(text: string, maxChars: number): string {
+  if (codePointLength(text) <= maxChars) return text;
+  const budget = maxChars - codePointLength(ELLIPSIS);
+  if (budget < 1) return "";
+
+  let cut = 0;
+  let used = 0;
+  const boundaries = new Set<number>([0]);
+  for (const { segment, index } of graphemes.segment(text)) {
+    used += codePointLength(segment);
+    if (used > budget) break;
+    cut = index + segment.length;
+    boundaries.add(cut);
+  }
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    if (m.index >= cut) break;
+    if (cut < m.index + m[0].length) {
+      cut = m.index;
+      break;
+    }
+  }
+  let wordCut = 0;
+  for (const { index } of words.segment(text)) {
+    if (index > cut) break;
+    if (boundaries.has(index)) wordCut = index;
+  }
+  if (wordCut >= cut / 2) cut = wordCut;
+
+  const kept = text.slice(0, cut).replace(/[\s\-–—:;,.(/]+$/u, "");
+  return kept === "" ? "" : kept + ELLIPSIS;
+}
+
+function render(segments: readonly Segment[], vars: NoticeVars): string {
+  const parts = segments.map((s) => ("field" in s ? vars[s.field] : s.literal));
+  // An empty field takes its separator with it: the one before it, or after it at the start.
+  segments.forEach((s, i) => {
+    if (!("field" in s) || vars[s.field] !== "") return;
+    for (const j of i > 0 ? [i - 1, i + 1] : [i + 1]) {
+      const neighbour = segments[j];
+      if (neighbour && "literal" in neighbour && SEPARATOR_ONLY.test(neighbour.literal)) {
+        parts[j] = "";
+        return;
+      }
+    }
+  });
+  return parts.join("").trim();
+}
+
+function countField(segments: readonly Segment[], field: NoticePlaceholder): number {
+  return segments.filter((s) => "field" in s && s.field === field).length;
+}
+
+/** Shortens one field so the whole rendering fits, or empties it when too little room is left. */
+function fitField(
+  segments: readonly Segment[],
+  vars: NoticeVars,
+  field: NoticePlaceholder,
+  maxChars: number,
+): NoticeVars {
+  const k = countField(segments, field);
+  if (k === 0 || vars[field] === "") return vars;
+  // A one-code-point stand-in measures everything else, separators included.
+  const rest = codePointLength(render(segments, { ...vars, [field]: "\uE000" })) - k;
+  const room = Math.floor((maxChars - rest) / k);
+  const value = room >= MIN_FIELD_CHARS ? shortenText(vars[field], room) : "";
+  return { ...vars, [field]: value };
+}
+
+/**
+ * Renders a notice from a template with `{title}`, `{url}`, `{shortUrl}`, `{siteUrl}` and
+ * `{teaser}`; at most `maxChars` code points. If even the URLs and the template's own text
+ * do not fit, the result is the best URL alone (shortUrl, url, then siteUrl), kept whole
+ * even if it is longer than the limit: a cut URL would be a broken link.
+ */
+export function renderNoticeText(
+  template: string,
+  vars: NoticeVars,
+  maxChars = NOTICE_MAX_CHARS,
+): string {
+  const segments = parseNoticeTemplate(template);
+  let v: NoticeVars = {
+    title: collapseWhitespace(vars.title),
+    url: vars.url.trim(),
+    shortUrl: vars.shortUrl.trim(),
+    siteUrl: displaySiteUrl(vars.siteUrl.trim()),
+    teaser: collapseWhitespace(vars.teaser),
+  };
+  let text = render(segments, v);
+  for (const field of ["teaser", "title"] as const) {
+    if (codePointLength(text) <= maxChars) return text;
+    v = fitField(segments, v, field, maxChars);
+    text = render(segments, v);
+  }
+  if (codePointLength(text) <= maxChars) return text;
+  const url = URL_PRIORITY.find((f) => countField(segments, f) > 0 && v[f] !== "");
+  return url ? v[url] : shortenText(text, maxChars);
+}
+
+/** A front-matter `notice:` override, whitespace collapsed and capped like any notice. */
+export function capNoticeOverride(
+  text: string,
+  maxChars = NOTICE_MAX_CHARS,
+): { text: string; truncated: boolean } {
+  const collapsed = collapseWhitespace(text);
+  if (codePointLength(collapsed) <= maxChars) return { text: collapsed, truncated: false };
+  return { text: shortenText(collapsed, maxChars), truncated: true };
+}
+
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  hellip: "…",
+  mdash: "—",
+  ndash: "–",
+  lsquo: "‘",
+  rsquo: "’",
+  ldquo: "“",
+  rdquo: "”",
+};
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === "#") {
+      const cp =
+        name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
+    }
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
+/** HTML to plain text: scripts, styles and tags removed, entities decoded, whitespace collapsed. */
+export function htmlToText(html: string): string {
+  const noCode = html.replace(/<(script|style|template)\b[\s\S]*?<\/\1\s*>/gi, " ");
+  return collapseWhitespace(decodeEntities(noCode.replace(/<[^>]*>/g, " ")));
+}
+
+/** Light Markdown to plain text: headings, emphasis, code marks, images and link targets. */
+export function markdownToText(md: string): string {
+  return collapseWhitespace(
+    md
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/^\s{0,3}(?:#{1,6}|>+|[-*+]|\d+\.)\s+/gm, "")
+      .replace(/(^|\W)(\*{1,3}|_{1,3}|`+|~~)(\S(?:[\s\S]*?\S)?)\2(?!\w)/g, "$1$3"),
+  );
+}
+
+/** The first non-empty paragraph of a post's body (HTML as Eleventy renders it, or Markdown). */
+export function firstParagraphText(content: string): string {
+  const head = content.slice(0, 20_000);
+  if (/<p[\s>]/i.test(head)) {
+    for (const m of head.matchAll(/<p\b[^>]*>([\s\S]*?)<\/p\s*>/gi)) {
+      const text = htmlToText(m[1] ?? "");
+      if (text !== "") return text;
+    }
+    return "";
+  }
+  for (const block of head.split(/\n\s*\n/)) {
+    const text = htmlToText(markdownToText(block));
+    if (text !== "") return text;
+  }
+  return "";
+}
+
+/**
+ * A post's teaser: its `description` or `excerpt` front matter, else the first paragraph of
+ * its text. Only the start is kept (it is shortened to fit the notice anyway).
+ */
+export function noticeTeaser(
+  data: { description?: unknown; excerpt?: unknown },
+  content: string,
+): string {
+  const given = [data.description, data.excerpt].find(
+    (v) => typeof v === "string" && v.trim() !== "",
+  );
+  const text = typeof given === "string" ? collapseWhitespace(given) : firstParagraphText(content);
+  if (text.length <= TEASER_SOURCE_CHARS) return text;
+  // Never leave half a surrogate pair at the end of the slice.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(TEASER_SOURCE_CHARS - 1))
+    ? TEASER_SOURCE_CHARS - 1
+    : TEASER_SOURCE_CHARS;
+  return text.slice(0, end);
+}
