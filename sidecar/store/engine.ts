@@ -11,6 +11,11 @@ export interface EngineOptions {
   fsync?: boolean;
   /** Fold the journal into the snapshot once it grows past this many bytes (default 16 MiB). */
   compactBytes?: number;
+  /**
+   * Read the files without taking the lock or changing them (CLI listings while the
+   * sidecar runs). Writes are refused.
+   */
+  readOnly?: boolean;
   /** Called after a compaction, with the state about to be written (to prune it first). */
   beforeCompact?: (tables: Tables) => Op[];
 }
@@ -35,6 +40,7 @@ export class Engine {
   #compactBytes: number;
   #compacting: Promise<void> | null = null;
   #beforeCompact: EngineOptions["beforeCompact"];
+  #readOnly = false;
 
   private constructor(opts: EngineOptions) {
     this.#compactBytes = opts.compactBytes ?? 16 * 1024 * 1024;
@@ -44,8 +50,11 @@ export class Engine {
   static async open(dataFile: string, opts: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(opts);
     if (dataFile === ":memory:") return engine;
-    await mkdir(path.dirname(dataFile), { recursive: true });
-    engine.#release = await acquireLock(dataFile);
+    if (opts.readOnly) engine.#readOnly = true;
+    else {
+      await mkdir(path.dirname(dataFile), { recursive: true });
+      engine.#release = await acquireLock(dataFile);
+    }
     try {
       // Not lowdb's JSONFilePreset: its presets silently switch to memory when NODE_ENV=test.
       engine.#snapshot = new Low<Snapshot>(
@@ -70,8 +79,13 @@ export class Engine {
       }
       engine.tables.load(snap);
       const journalPath = `${dataFile}.journal`;
-      const { journal, lines } = await JournalFile.open(journalPath, opts.fsync ?? true);
-      engine.#journal = journal;
+      let lines: string[];
+      if (engine.#readOnly) lines = (await JournalFile.read(journalPath)).lines;
+      else {
+        const opened = await JournalFile.open(journalPath, opts.fsync ?? true);
+        engine.#journal = opened.journal;
+        lines = opened.lines;
+      }
       lines.forEach((line, i) => {
         let record: { s: number; o: Op[] };
         try {
@@ -94,6 +108,7 @@ export class Engine {
   /** Applies the change now and resolves once it is on disk. */
   commit(ops: readonly Op[]): Promise<void> {
     if (ops.length === 0) return Promise.resolve();
+    if (this.#readOnly) return Promise.reject(new Error("eleventy-federation: the store was opened read-only"));
     const seq = this.tables.seq + 1;
     this.tables.apply(seq, ops);
     if (!this.#journal) return Promise.resolve();

@@ -27,22 +27,24 @@ export class JournalFile {
    * Opens (creating) the journal and returns the records in it. A torn last line (the
    * process died mid-append, before the write was acknowledged) is cut off.
    */
-  static async open(
-    path: string,
-    fsync: boolean,
-  ): Promise<{ journal: JournalFile; lines: string[] }> {
+  static async open(path: string, fsync: boolean): Promise<{ journal: JournalFile; lines: string[] }> {
+    const { lines, bytes, torn } = await JournalFile.read(path);
+    if (torn) await truncate(path, bytes);
+    const handle = await open(path, "a");
+    return { journal: new JournalFile(handle, bytes, fsync), lines };
+  }
+
+  /** The complete lines of a journal, without changing it (for read-only use). */
+  static async read(path: string): Promise<{ lines: string[]; bytes: number; torn: boolean }> {
     let text = "";
     try {
       text = await readFile(path, "utf8");
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     }
-    const lines = text.split("\n");
-    const complete = lines.slice(0, -1); // text after the last "\n" was never fully written
-    const keptBytes = Buffer.byteLength(complete.join("\n")) + (complete.length > 0 ? 1 : 0);
-    if (keptBytes !== Buffer.byteLength(text)) await truncate(path, keptBytes);
-    const handle = await open(path, "a");
-    return { journal: new JournalFile(handle, keptBytes, fsync), lines: complete };
+    const lines = text.split("\n").slice(0, -1); // text after the last "\n" was never fully written
+    const bytes = Buffer.byteLength(lines.join("\n")) + (lines.length > 0 ? 1 : 0);
+    return { lines, bytes, torn: bytes !== Buffer.byteLength(text) };
   }
 
   append(line: string): Promise<void> {

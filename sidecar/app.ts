@@ -1,0 +1,51 @@
+import express from "express";
+import helmet from "helmet";
+import type { Context } from "./context.js";
+import { adminRoutes } from "./http/admin.js";
+import { errorHandler, notFound } from "./http/errors.js";
+import { hookRoutes } from "./http/hooks.js";
+import { providerRoutes } from "./http/provider.js";
+import { subscribeRoutes } from "./http/subscribe.js";
+
+export interface AppOptions {
+  /** A built site to serve from the same process (local use and the demo). */
+  siteDir?: string;
+}
+
+/** Security headers for the sidecar's own pages. */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    directives: {
+      "default-src": ["'self'"],
+      // remote avatars are shown on the authorize and status pages
+      "img-src": ["'self'", "https:", "http:", "data:"],
+      "style-src": ["'self'", "'unsafe-inline'"],
+      // forms redirect to remote OMB services (authorize, callback): no form-action limit
+      "form-action": null,
+      // the sidecar also runs over plain http on localhost (demo, tests)
+      "upgrade-insecure-requests": null,
+    },
+  },
+});
+
+/** The sidecar's Express app: OMB endpoints in both roles, hooks, owner pages. */
+export function createApp(ctx: Context, opts: AppOptions = {}): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", ctx.config.trustProxy);
+  app.get("/healthz", (_req, res) => {
+    res.type("text/plain").send("ok");
+  });
+  const sidecar = express.Router();
+  sidecar.use(securityHeaders);
+  sidecar.use(subscribeRoutes(ctx));
+  sidecar.use(providerRoutes(ctx));
+  sidecar.use(hookRoutes(ctx));
+  sidecar.use(adminRoutes(ctx));
+  app.use(sidecar);
+  if (opts.siteDir)
+    app.use(express.static(opts.siteDir, { extensions: ["html"], index: ["index.html"] }));
+  app.use(securityHeaders, notFound);
+  app.use(errorHandler(ctx.log));
+  return app;
+}

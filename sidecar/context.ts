@@ -1,0 +1,24 @@
+import { EventEmitter } from "node:events";
+import type { Config } from "./config.js";
+import type { Logger } from "./log.js";
+import type { HttpClient } from "./net/client.js";
+import type { Store } from "./store/store.js";
+
+/** What every part of the running sidecar shares. */
+export interface Context {
+  config: Config;
+  store: Store;
+  http: HttpClient;
+  log: Logger;
+  /**
+   * "outbound": new entries were appended to the outbound log (wakes the delivery worker);
+   * "inbox": a notice arrived from someone the site follows.
+   */
+  events: EventEmitter;
+}
+
+export function createEvents(): EventEmitter {
+  const events = new EventEmitter();
+  events.setMaxListeners(50);
+  return events;
+}
