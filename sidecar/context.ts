@@ -8,7 +8,13 @@ import type { Store } from "./store/store.js";
 export interface Context {
   config: Config;
   store: Store;
+  /** For every URL that comes from outside (profiles, XRDS, tokens, deliveries): SSRF-guarded. */
   http: HttpClient;
+  /**
+   * For URLs from the operator's own config only (the published manifest, a site build
+   * hook): they may point at the same machine, so private addresses are allowed.
+   */
+  siteHttp: HttpClient;
   log: Logger;
   /**
    * "outbound": new entries were appended to the outbound log (wakes the delivery worker);

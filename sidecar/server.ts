@@ -31,7 +31,11 @@ export async function startSidecar(
     allowPrivateNetworks: config.allowPrivateNetworks,
     connections: config.delivery.concurrency,
   });
-  const ctx: Context = { config, store, http, log, events: createEvents() };
+  const siteHttp = new HttpClient({
+    allowPrivateNetworks: true,
+    maxResponseBytes: 64 * 1024 * 1024,
+  });
+  const ctx: Context = { config, store, http, siteHttp, log, events: createEvents() };
   const app = createApp(ctx, { siteDir: opts.siteDir });
   let server: Server;
   try {
@@ -44,6 +48,7 @@ export async function startSidecar(
   } catch (e) {
     await store.close();
     await http.close();
+    await siteHttp.close();
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(
       code === "EADDRINUSE"
@@ -67,6 +72,7 @@ export async function startSidecar(
         server.closeIdleConnections();
       });
       await http.close();
+      await siteHttp.close();
       await store.close();
       log.info("sidecar stopped");
       log.flush();

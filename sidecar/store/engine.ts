@@ -108,7 +108,8 @@ export class Engine {
   /** Applies the change now and resolves once it is on disk. */
   commit(ops: readonly Op[]): Promise<void> {
     if (ops.length === 0) return Promise.resolve();
-    if (this.#readOnly) return Promise.reject(new Error("eleventy-federation: the store was opened read-only"));
+    if (this.#readOnly)
+      return Promise.reject(new Error("eleventy-federation: the store was opened read-only"));
     const seq = this.tables.seq + 1;
     this.tables.apply(seq, ops);
     if (!this.#journal) return Promise.resolve();

@@ -27,7 +27,10 @@ export class JournalFile {
    * Opens (creating) the journal and returns the records in it. A torn last line (the
    * process died mid-append, before the write was acknowledged) is cut off.
    */
-  static async open(path: string, fsync: boolean): Promise<{ journal: JournalFile; lines: string[] }> {
+  static async open(
+    path: string,
+    fsync: boolean,
+  ): Promise<{ journal: JournalFile; lines: string[] }> {
     const { lines, bytes, torn } = await JournalFile.read(path);
     if (torn) await truncate(path, bytes);
     const handle = await open(path, "a");

@@ -9,6 +9,7 @@ import type {
   InboxNotice,
   NewOutboundEntry,
   OutboundEntry,
+  PendingSubscription,
   RequestToken,
   Subscriber,
   SyncState,
@@ -17,6 +18,8 @@ import type {
 const HOUR = 3600_000;
 /** Request tokens of abandoned subscribe flows are dropped after this long. */
 const REQUEST_TOKEN_TTL = 24 * HOUR;
+/** Subscribe flows not finished within this time are dropped. */
+const PENDING_TTL = HOUR;
 /** Failures kept for the owner to read; the oldest go first. */
 const MAX_FAILURES = 10_000;
 
@@ -108,8 +111,8 @@ export class Store {
   }
 
   /** Adds or replaces a subscriber; a new destination starts at the head of the log. */
-  saveSubscriber(s: Subscriber): Promise<void> {
-    const ops: Op[] = [["subscribers", s.uri, s]];
+  saveSubscriber(s: Subscriber, also: Op[] = []): Promise<void> {
+    const ops: Op[] = [["subscribers", s.uri, s], ...also];
     if (!this.#t.get("destinations", s.postNoticeUrl)) {
       const d: Destination = { url: s.postNoticeUrl, cursor: this.headSeq(), attempts: 0 };
       ops.push(["destinations", d.url, d]);
@@ -135,6 +138,20 @@ export class Store {
   #dropDestinationOps(s: Subscriber): Op[] {
     const others = [...(this.#byDestination.get(s.postNoticeUrl) ?? [])].filter((u) => u !== s.uri);
     return others.length === 0 ? [["destinations", s.postNoticeUrl, null]] : [];
+  }
+
+  pendingSubscription(requestToken: string): PendingSubscription | undefined {
+    const p = this.#t.get<PendingSubscription>("pending", requestToken);
+    return p && Date.now() - Date.parse(p.createdAt) <= PENDING_TTL ? p : undefined;
+  }
+
+  savePendingSubscription(p: PendingSubscription): Promise<void> {
+    return this.#engine.commit([["pending", p.requestToken, p]]);
+  }
+
+  /** Finishes a subscribe flow: the subscriber saved and the pending flow gone, in one step. */
+  async completeSubscription(requestToken: string, s: Subscriber): Promise<void> {
+    await this.saveSubscriber(s, [["pending", requestToken, null]]);
   }
 
   // ── the outbound log and its destinations ─────────────────────────────────────────
@@ -318,6 +335,9 @@ export class Store {
     for (const rt of t.values<RequestToken>("requestTokens")) {
       if (now - Date.parse(rt.createdAt) > REQUEST_TOKEN_TTL)
         ops.push(["requestTokens", rt.token, null]);
+    }
+    for (const p of t.values<PendingSubscription>("pending")) {
+      if (now - Date.parse(p.createdAt) > PENDING_TTL) ops.push(["pending", p.requestToken, null]);
     }
     let delivered = this.headSeq();
     for (const d of t.values<Destination>("destinations"))

@@ -15,6 +15,7 @@ export const TABLES = [
   "accessTokens",
   "nonces",
   "inbox",
+  "pending",
 ] as const;
 export type TableName = (typeof TABLES)[number];
 

@@ -90,6 +90,28 @@ export interface InboxNotice {
   receivedAt: string;
 }
 
+/**
+ * A subscribe flow between the request token and the callback (the site as consumer).
+ * Keyed by the request token; the browser that started it holds a signed cookie naming it.
+ */
+export interface PendingSubscription {
+  requestToken: string;
+  requestSecret: string;
+  /** Random value also kept in the browser's signed cookie: binds the flow to that browser. */
+  browserNonce: string;
+  /** What discovery found: LocalID and endpoints. */
+  listenerUri: string;
+  profileUrl: string;
+  endpoints: {
+    request: string;
+    authorize: string;
+    access: string;
+    postNotice: string;
+    updateProfile: string;
+  };
+  createdAt: string;
+}
+
 export interface SyncState {
   /** False until the first manifest was read: that one's notices count as already published. */
   initialized: boolean;
