@@ -185,6 +185,13 @@ describe("teaser", () => {
     assert.equal(firstParagraphText(html), 'Fish & chips 😀 "ok"');
   });
 
+  it("joins inline markup into its words and separates blocks", () => {
+    assert.equal(
+      firstParagraphText("<p>her name is <em>Dolores</em>, a<br>b</p>"),
+      "her name is Dolores, a b",
+    );
+  });
+
   it("strips Markdown when the text is not HTML", () => {
     const md =
       "# Title\n\nSome **bold** and [a link](https://x.example) in snake_case_name.\n\nNext.";

@@ -218,10 +218,17 @@ function decodeEntities(s: string): string {
   });
 }
 
+/** Tags that separate words; any other tag (em, a, code…) sits inside a word's flow. */
+const BLOCK_TAG =
+  /<\/?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|td|th|tr|ul)\b[^>]*>/gi;
+
 /** HTML to plain text: scripts, styles and tags removed, entities decoded, whitespace collapsed. */
 export function htmlToText(html: string): string {
-  const noCode = html.replace(/<(script|style|template)\b[\s\S]*?<\/\1\s*>/gi, " ");
-  return collapseWhitespace(decodeEntities(noCode.replace(/<[^>]*>/g, " ")));
+  const text = html
+    .replace(/<(script|style|template)\b[\s\S]*?<\/\1\s*>/gi, " ")
+    .replace(BLOCK_TAG, " ")
+    .replace(/<[^>]*>/g, "");
+  return collapseWhitespace(decodeEntities(text));
 }
 
 /** Light Markdown to plain text: headings, emphasis, code marks, images and link targets. */
