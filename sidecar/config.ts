@@ -56,6 +56,31 @@ export const configSchema = z.object({
   licenseMode: z.enum(["statusnet-0.9", "equal", "any"]).default("statusnet-0.9"),
   /** Longest accepted inbound notice, in characters (0 = unlimited). */
   maxNoticeChars: z.number().int().min(0).default(140),
+  /**
+   * Optional site build hook (Netlify-style URL, POSTed with an empty body) called when
+   * notices arrive or the following list changes, so the timeline gets rebuilt. Default: none.
+   */
+  buildHook: z
+    .object({
+      url: z
+        .string()
+        .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), "must be an absolute http(s) URL")
+        .optional(),
+      /** Calls are grouped: one POST at most this often (default 60 s). */
+      debounceSeconds: z.number().min(0).default(60),
+    })
+    .prefault({}),
+  /** The owner's login on the sidecar (authorize page, status page). */
+  login: z
+    .object({
+      /** Failed login attempts allowed per client address and window (default 5). */
+      maxAttempts: z.number().int().min(1).default(5),
+      /** Length of that window, in minutes (default 15). */
+      windowMinutes: z.number().positive().default(15),
+      /** How long a login lasts (default 12 hours); sessions live in memory, a restart ends them. */
+      sessionHours: z.number().positive().default(12),
+    })
+    .prefault({}),
 });
 
 export type FileConfig = z.input<typeof configSchema>;
