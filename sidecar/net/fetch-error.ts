@@ -2,6 +2,7 @@
  * The one error every outbound request fails with: `code` says what went wrong, the message
  * names the URL and what the operator or visitor can do about it.
  */
+import { parseHostLiteral } from "./address-policy.js";
 import { ForbiddenAddressError } from "./connector.js";
 
 export type FetchErrorCode =
@@ -66,7 +67,7 @@ export function toFetchError(err: unknown, url: string, limits: TimeoutLimits): 
     return new FetchError(
       "forbidden-address",
       url,
-      `Refused to fetch ${url}: ${err.hostname} is ${err.address}, a ${err.reason} address. ` +
+      `Refused to fetch ${url}: ${named(err)} a ${err.reason} address. ` +
         "Only public Internet addresses are fetched; use a public URL (allowPrivateNetworks " +
         "exists for tests on one machine only).",
       { cause: err },
@@ -123,6 +124,13 @@ export function toFetchError(err: unknown, url: string, limits: TimeoutLimits): 
     return make("http", `${url} answered with malformed HTTP. The remote server is misbehaving`);
   }
   throw err;
+}
+
+/** "10.0.0.1 is" or "intranet.example is 10.0.0.1," — whichever the URL said. */
+function named(err: ForbiddenAddressError): string {
+  return parseHostLiteral(err.hostname) === err.address
+    ? `${err.address} is`
+    : `${err.hostname} is ${err.address},`;
 }
 
 /** The first error code along the `cause` chain (undici wraps socket errors). */
