@@ -1,7 +1,224 @@
-import { Router } from "express";
+import express, { type Request, type Response, Router } from "express";
+import { OAUTH, OMB, OMB_VERSION } from "../../protocol/constants.js";
+import { parseForm } from "../../protocol/oauth.js";
+import { profileFromParams } from "../../protocol/profile.js";
+import { SIDECAR_PATHS, sidecarEndpointUrl } from "../../protocol/sidecar-paths.js";
+import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/validate.js";
 import type { Context } from "../context.js";
+import { discoverOmb } from "../discovery/yadis.js";
+import {
+  authorizeUrl,
+  fetchAccessToken,
+  fetchRequestToken,
+  TokenRefusedError,
+} from "../omb/consumer.js";
+import {
+  type CookieOptions,
+  clearFlowCookie,
+  lazyCookieParser,
+  newBrowserNonce,
+  readFlowCookie,
+  sameNonce,
+  setFlowCookie,
+} from "../omb/consumer-cookie.js";
+import {
+  callbackMismatch,
+  declined,
+  discoveryFailed,
+  invalidCallback,
+  notAUrl,
+  ownSite,
+  profileUnavailable,
+  serviceName,
+  tokenRefused,
+} from "../omb/consumer-failures.js";
+import { currentProfile } from "../omb/listenee-profile.js";
+import type { Subscriber } from "../store/types.js";
+import { html, page } from "./page.js";
 
-// Placeholder until its issue lands: mounts no routes.
-export function subscribeRoutes(_ctx: Context): Router {
-  return Router();
+/**
+ * The site as listenee: a visitor subscribes from their own OMB service (OMB.md §2–3, §10).
+ * POST subscribe (the site's form) → discovery → request token → 303 to their service's
+ * authorize page → GET finishSubscribe (the callback) → access token → subscriber stored.
+ */
+
+/** How long a started flow stays valid in the browser (the store keeps pending flows 1 h). */
+const FLOW_MAX_AGE_MS = 60 * 60 * 1000;
+
+export function subscribeRoutes(ctx: Context): Router {
+  const router = Router();
+  const { config } = ctx;
+  const finishUrl = sidecarEndpointUrl(config.publicUrl, "finishSubscribe");
+  const cookie: CookieOptions = {
+    path: new URL(finishUrl).pathname,
+    secure: finishUrl.startsWith("https:"),
+    maxAgeMs: FLOW_MAX_AGE_MS,
+  };
+  const cookies = lazyCookieParser(() => ctx.store.secret("cookie"));
+  const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 20 });
+
+  router.get(SIDECAR_PATHS.subscribe, (req, res) => {
+    const prefill = typeof req.query.profile_url === "string" ? req.query.profile_url : "";
+    res.type("html").send(subscribeFormPage(config.siteUrl, prefill));
+  });
+
+  router.post(SIDECAR_PATHS.subscribe, cookies, form, async (req: Request, res: Response) => {
+    const raw: unknown = req.body?.profile_url;
+    const profileUrl = typeof raw === "string" ? raw.trim() : "";
+    if (!isValidUri(profileUrl)) throw notAUrl(profileUrl);
+    const found = await discoverOmb(ctx.http, profileUrl).catch((e: unknown) => {
+      throw discoveryFailed(e, profileUrl);
+    });
+    const { endpoints } = found;
+    for (const [what, url] of [
+      ["its identifier", endpoints.localId],
+      ["its request-token endpoint", endpoints.request],
+    ] as const) {
+      if (isOurs(url, [config.siteUrl, config.publicUrl])) throw ownSite(`${what} is ${url}`);
+    }
+    const listenee = await currentProfile(ctx).catch((e: unknown) => {
+      ctx.log.error({ err: e }, "subscribe: no profile of our own to send");
+      throw profileUnavailable((e as Error).message);
+    });
+    const service = serviceName(found.profileUrl);
+    const request = await fetchRequestToken(
+      ctx.http,
+      endpoints.request,
+      config.siteUrl,
+      endpoints.localId,
+    ).catch((e: unknown) => {
+      throw e instanceof TokenRefusedError ? tokenRefused(e, service) : e;
+    });
+    const nonce = newBrowserNonce();
+    await ctx.store.savePendingSubscription({
+      requestToken: request.token,
+      requestSecret: request.secret,
+      browserNonce: nonce,
+      listenerUri: endpoints.localId,
+      profileUrl: found.profileUrl,
+      endpoints: {
+        request: endpoints.request,
+        authorize: endpoints.authorize,
+        access: endpoints.access,
+        postNotice: endpoints.postNotice,
+        updateProfile: endpoints.updateProfile,
+      },
+      createdAt: new Date().toISOString(),
+    });
+    setFlowCookie(res, { token: request.token, nonce }, cookie);
+    ctx.log.info({ listener: endpoints.localId }, "subscribe: sending the visitor to authorize");
+    res.redirect(
+      303,
+      authorizeUrl(endpoints.authorize, config.siteUrl, request, {
+        callback: finishUrl,
+        listener: endpoints.localId,
+        listenee: { ...listenee, uri: config.siteUrl },
+      }),
+    );
+  });
+
+  router.get(SIDECAR_PATHS.finishSubscribe, cookies, async (req: Request, res: Response) => {
+    // Our own tolerant parser: trailing `&`, `+`, stray `%` (OMB.md P7).
+    const query = req.originalUrl.includes("?")
+      ? req.originalUrl.slice(req.originalUrl.indexOf("?") + 1)
+      : "";
+    const params = parseForm(query);
+    const flow = readFlowCookie(req);
+    const pending = flow && ctx.store.pendingSubscription(flow.token);
+    const token = params[OAUTH.token];
+    if (token === undefined || token === "") {
+      // libomb's Reject sends the browser to the bare callback (OMB.md §3 step 3)
+      if (!pending)
+        throw callbackMismatch(
+          "The confirmation carries no request token, and this browser has no subscription in progress.",
+        );
+      clearFlowCookie(res, cookie);
+      throw declined(serviceName(pending.profileUrl));
+    }
+    if (!flow)
+      throw callbackMismatch("This browser did not start a subscription here (no valid cookie).");
+    if (flow.token !== token || !pending || !sameNonce(pending.browserNonce, flow.nonce)) {
+      throw callbackMismatch(
+        "The request token in the confirmation is not the one this browser's subscription is waiting for, or that subscription has expired.",
+      );
+    }
+    const service = serviceName(pending.profileUrl);
+    if (params[OMB.version] !== OMB_VERSION) {
+      throw invalidCallback(
+        service,
+        `omb_version must be ${OMB_VERSION}, got "${params[OMB.version] ?? ""}".`,
+      );
+    }
+    // The LocalID from discovery, whatever omb_listener says (libomb did the same; OMB.md P9).
+    const profile = profileFromParams("listener", pending.listenerUri, params);
+    try {
+      validateProfile("listener", profile);
+    } catch (e) {
+      if (e instanceof OmbValidationError) throw invalidCallback(service, e.message);
+      throw e;
+    }
+    const access = await fetchAccessToken(ctx.http, pending.endpoints.access, config.siteUrl, {
+      token: pending.requestToken,
+      secret: pending.requestSecret,
+    }).catch((e: unknown) => {
+      throw e instanceof TokenRefusedError ? tokenRefused(e, service) : e;
+    });
+    const subscriber: Subscriber = {
+      uri: pending.listenerUri,
+      profile,
+      postNoticeUrl: pending.endpoints.postNotice,
+      updateProfileUrl: pending.endpoints.updateProfile,
+      token: access.token,
+      secret: access.secret,
+      subscribedAt: new Date().toISOString(),
+    };
+    const again = ctx.store.subscriber(subscriber.uri) !== undefined;
+    await ctx.store.completeSubscription(pending.requestToken, subscriber);
+    clearFlowCookie(res, cookie);
+    ctx.log.info(
+      { listener: subscriber.uri, postNotice: subscriber.postNoticeUrl, again },
+      "subscribe: new subscriber",
+    );
+    res.type("html").send(successPage(config.siteUrl, profile.nickname, service, profile.profile));
+  });
+
+  return router;
+}
+
+/** True when `url` lies under one of our own base URLs (the site or the sidecar). */
+function isOurs(url: string, bases: string[]): boolean {
+  try {
+    const href = new URL(url).href;
+    return bases.some((b) => {
+      const base = new URL(b).href;
+      return href.startsWith(base) || `${href}/` === base;
+    });
+  } catch {
+    return false;
+  }
+}
+
+function subscribeFormPage(siteUrl: string, prefill: string): string {
+  return page(
+    "Subscribe",
+    html`<h1>Subscribe to ${siteUrl}</h1>
+<p>Type the address of your profile on your own OpenMicroBlogging service (a Laconica or StatusNet site). You will be asked there to confirm.</p>
+<form method="post">
+<label>Your profile URL <input type="url" name="profile_url" required value="${prefill}" placeholder="https://identi.ca/you"></label>
+<button type="submit">Subscribe</button></form>`,
+  );
+}
+
+function successPage(
+  siteUrl: string,
+  nickname: string,
+  service: string,
+  profileUrl: string,
+): string {
+  return page(
+    "Subscribed",
+    html`<h1>You are subscribed</h1>
+<p>${nickname} on ${service} now receives the posts of <a href="${siteUrl}">${siteUrl}</a>.</p>
+<p><a href="${siteUrl}">Back to the site</a> · <a href="${profileUrl}">Your profile on ${service}</a></p>`,
+  );
 }

@@ -1,0 +1,82 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createRequire } from "node:module";
+import type { Request, RequestHandler, Response } from "express";
+
+/**
+ * Binds a subscribe flow to the browser that started it (OMB.md §3: Laconica kept the whole
+ * flow in the PHP session). The browser gets a signed cookie naming the request token and
+ * a random nonce; the callback must bring back the same pair, and the nonce must match the
+ * pending flow in the store.
+ */
+
+export const FLOW_COOKIE = "omb_subscribe";
+
+/** cookie-parser ships no types; its API is one function (secret → middleware). */
+const cookieParser = createRequire(import.meta.url)("cookie-parser") as (
+  secret: string,
+) => RequestHandler;
+
+/** The cookie middleware, created on first use: the secret lives in the store (async). */
+export function lazyCookieParser(secret: () => Promise<string>): RequestHandler {
+  let parser: Promise<RequestHandler> | undefined;
+  return async (req, res, next) => {
+    parser ??= secret().then((s) => cookieParser(s));
+    (await parser)(req, res, next);
+  };
+}
+
+export interface FlowCookie {
+  token: string;
+  nonce: string;
+}
+
+export function newBrowserNonce(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+export interface CookieOptions {
+  /** The callback's path: the only place the cookie is needed. */
+  path: string;
+  secure: boolean;
+  maxAgeMs: number;
+}
+
+export function setFlowCookie(res: Response, flow: FlowCookie, opts: CookieOptions): void {
+  res.cookie(
+    FLOW_COOKIE,
+    { t: flow.token, n: flow.nonce },
+    {
+      signed: true,
+      httpOnly: true,
+      // Lax: the cookie must come along on the top-level redirect back from the remote service.
+      sameSite: "lax",
+      secure: opts.secure,
+      path: opts.path,
+      maxAge: opts.maxAgeMs,
+    },
+  );
+}
+
+export function clearFlowCookie(res: Response, opts: CookieOptions): void {
+  res.clearCookie(FLOW_COOKIE, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: opts.secure,
+    path: opts.path,
+  });
+}
+
+/** The flow named by a correctly signed cookie; undefined when absent, forged or malformed. */
+export function readFlowCookie(req: Request): FlowCookie | undefined {
+  const value: unknown = req.signedCookies?.[FLOW_COOKIE];
+  if (typeof value !== "object" || value === null) return undefined;
+  const { t, n } = value as { t?: unknown; n?: unknown };
+  return typeof t === "string" && typeof n === "string" ? { token: t, nonce: n } : undefined;
+}
+
+/** Constant-time comparison of two nonces. */
+export function sameNonce(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
