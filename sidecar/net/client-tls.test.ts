@@ -40,7 +40,7 @@ const toLoopback: LookupFunction = (_host, _opts, callback) =>
 describe("HttpClient over TLS", { skip: pem ? false : "openssl CLI not available" }, () => {
   let server: Server;
   let port: number;
-  const seenServernames: (string | false)[] = [];
+  const seenServernames: (string | false | null)[] = [];
 
   before(async () => {
     server = createServer({ key: pem?.key, cert: pem?.cert }, (req, res) => {
