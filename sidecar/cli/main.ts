@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerFollowing } from "./following.js";
 import { registerHashPassword } from "./hash-password.js";
 import { runCli } from "./run.js";
 import { registerServe } from "./serve.js";
@@ -12,5 +13,6 @@ const program = new Command("eleventy-federation")
 registerServe(program);
 registerHashPassword(program);
 registerSubscribers(program);
+registerFollowing(program);
 
 await runCli(program, process.argv);

@@ -252,13 +252,18 @@ export class Store {
     return this.#t.get("following", uri);
   }
 
-  /** Saves a followed author and, in the same step, the request/access token changes. */
+  /**
+   * Saves a followed author and, in the same step, the request/access token changes;
+   * `revokeAccess` deletes an access token the record no longer names (a re-follow).
+   */
   saveFollowing(
     f: Following,
-    tokens: { request?: RequestToken; access?: AccessToken } = {},
+    tokens: { request?: RequestToken; access?: AccessToken; revokeAccess?: string } = {},
   ): Promise<void> {
     const ops: Op[] = [["following", f.uri, f]];
     if (tokens.request) ops.push(["requestTokens", tokens.request.token, tokens.request]);
+    if (tokens.revokeAccess && tokens.revokeAccess !== tokens.access?.token)
+      ops.push(["accessTokens", tokens.revokeAccess, null]);
     if (tokens.access) ops.push(["accessTokens", tokens.access.token, tokens.access]);
     return this.#engine.commit(ops);
   }

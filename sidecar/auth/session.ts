@@ -1,0 +1,128 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { CookieOptions, Request, Response } from "express";
+import type { Config } from "../config.js";
+import type { Store } from "../store/store.js";
+
+export const SESSION_COOKIE = "federation_session";
+
+/**
+ * The owner's browser session. Every browser that opens an owner page gets a random id in a
+ * signed cookie (HttpOnly, SameSite=Lax, Secure when the public URL is https). The id is
+ * "logged in" only while it is in the in-memory session table: a login replaces the id (no
+ * fixation), a logout or a restart forgets it. The CSRF token of every form is an HMAC of
+ * the id (the synchronizer-token pattern, with node:crypto, compared in constant time), so
+ * a page of another site cannot produce it.
+ */
+export class OwnerSessions {
+  #store: Store;
+  #config: Pick<Config, "publicUrl" | "login">;
+  #keys: Promise<{ cookie: string; csrf: string }> | null = null;
+  /** Logged-in session id → expiry (ms). */
+  #sessions = new Map<string, number>();
+
+  constructor(store: Store, config: Pick<Config, "publicUrl" | "login">) {
+    this.#store = store;
+    this.#config = config;
+  }
+
+  /** Kept in the store, so cookies signed before a restart still verify. */
+  #secretKeys(): Promise<{ cookie: string; csrf: string }> {
+    this.#keys ??= (async () => ({
+      cookie: await this.#store.secret("owner-cookie"),
+      csrf: await this.#store.secret("owner-csrf"),
+    }))();
+    return this.#keys;
+  }
+
+  get #lifetimeMs(): number {
+    return this.#config.login.sessionHours * 3600_000;
+  }
+
+  #cookieOptions(): CookieOptions {
+    return {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: this.#config.publicUrl.startsWith("https:"),
+      path: "/",
+      maxAge: this.#lifetimeMs,
+    };
+  }
+
+  /** The verified id from the request's cookie, or undefined. */
+  async #idFrom(req: Request): Promise<string | undefined> {
+    const raw = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    if (typeof raw !== "string") return undefined;
+    const dot = raw.lastIndexOf(".");
+    if (dot <= 0) return undefined;
+    const id = raw.slice(0, dot);
+    const { cookie } = await this.#secretKeys();
+    return equalText(raw.slice(dot + 1), mac(cookie, id)) ? id : undefined;
+  }
+
+  async #setId(req: Request, res: Response, id: string): Promise<void> {
+    const { cookie } = await this.#secretKeys();
+    const value = `${id}.${mac(cookie, id)}`;
+    res.cookie(SESSION_COOKIE, value, this.#cookieOptions());
+    // Later reads in the same request must see the new id.
+    req.cookies = { ...(req.cookies ?? {}), [SESSION_COOKIE]: value };
+  }
+
+  /** The browser's id, creating it (and its cookie) on first visit. */
+  async browserId(req: Request, res: Response): Promise<string> {
+    const existing = await this.#idFrom(req);
+    if (existing) return existing;
+    const id = randomBytes(24).toString("base64url");
+    await this.#setId(req, res, id);
+    return id;
+  }
+
+  async isOwner(req: Request): Promise<boolean> {
+    const id = await this.#idFrom(req);
+    if (!id) return false;
+    const expires = this.#sessions.get(id);
+    if (expires === undefined) return false;
+    if (expires > Date.now()) return true;
+    this.#sessions.delete(id);
+    return false;
+  }
+
+  /** The CSRF token for this browser's forms. */
+  async csrfToken(req: Request, res: Response): Promise<string> {
+    const id = await this.browserId(req, res);
+    return mac((await this.#secretKeys()).csrf, `csrf\n${id}`);
+  }
+
+  /** Whether a posted CSRF token belongs to this browser (constant-time comparison). */
+  async checkCsrf(req: Request, given: string | undefined): Promise<boolean> {
+    const id = await this.#idFrom(req);
+    if (!id || !given) return false;
+    return equalText(given, mac((await this.#secretKeys()).csrf, `csrf\n${id}`));
+  }
+
+  /** After a correct password: a fresh id, remembered as logged in. */
+  async logIn(req: Request, res: Response): Promise<void> {
+    const now = Date.now();
+    for (const [id, expires] of this.#sessions) if (expires <= now) this.#sessions.delete(id);
+    const id = randomBytes(24).toString("base64url");
+    this.#sessions.set(id, now + this.#lifetimeMs);
+    await this.#setId(req, res, id);
+  }
+
+  async logOut(req: Request, res: Response): Promise<void> {
+    const id = await this.#idFrom(req);
+    if (id) this.#sessions.delete(id);
+    res.clearCookie(SESSION_COOKIE, { ...this.#cookieOptions(), maxAge: undefined });
+  }
+}
+
+function mac(key: string, data: string): string {
+  return createHmac("sha256", key).update(data).digest("base64url");
+}
+
+/** Constant-time equality of two strings; different lengths compare against themselves. */
+function equalText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  const same = x.length === y.length;
+  return timingSafeEqual(x, same ? y : x) && same;
+}

@@ -1,0 +1,71 @@
+import { OMB } from "../../protocol/constants.js";
+import { isLicenseCompatible } from "../../protocol/license.js";
+import type { OAuthParams } from "../../protocol/oauth.js";
+import {
+  OmbValidationError,
+  validateNoticeParams,
+  validateOmbVersion,
+} from "../../protocol/validate.js";
+import type { Context } from "../context.js";
+import type { InboxNotice } from "../store/types.js";
+import { PushFieldError, verifyPush } from "./inbound-verify.js";
+import { siteLicense } from "./provider-profile.js";
+
+/** What `ctx.events` carries: "inbox" with the new notice, "following" with the author's URI. */
+export const INBOX_EVENT = "inbox";
+export const FOLLOWING_EVENT = "following";
+
+/** Runs a protocol/validate check, turning its error into a 400 that names the field. */
+export function checkFields(check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof OmbValidationError) throw new PushFieldError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * postNotice from someone the site follows (OMB.md §4): authenticated by `verifyPush`,
+ * then the version, every field and (in "statusnet-0.9" mode, when sent) the notice's
+ * license are checked. A notice URI we already hold is acknowledged and ignored, so a
+ * sender retrying after a lost answer does not fail. Returns whether it was new.
+ */
+export async function receiveNotice(
+  ctx: Pick<Context, "config" | "store" | "siteHttp" | "log" | "events">,
+  params: OAuthParams,
+): Promise<boolean> {
+  const listenee = await verifyPush(ctx, "postNotice", params);
+  checkFields(() => validateOmbVersion(params[OMB.version]));
+  checkFields(() => validateNoticeParams(params, { maxContentChars: ctx.config.maxNoticeChars }));
+  const noticeLicense = params[OMB.noticeLicense] ?? "";
+  if (noticeLicense !== "" && ctx.config.licenseMode === "statusnet-0.9") {
+    const ours = await siteLicense(ctx);
+    if (!isLicenseCompatible(noticeLicense, ours, ctx.config.licenseMode)) {
+      throw new PushFieldError(
+        `omb_notice_license: ${noticeLicense} cannot be republished under this site's license ${ours}`,
+      );
+    }
+  }
+  const seealso = params[OMB.seealso] ?? "";
+  const notice: InboxNotice = {
+    uri: params[OMB.notice] ?? "",
+    listeneeUri: listenee,
+    content: params[OMB.noticeContent] ?? "",
+    url: params[OMB.noticeUrl] || (params[OMB.notice] ?? ""),
+    license: noticeLicense || (ctx.store.followed(listenee)?.profile.license ?? ""),
+    receivedAt: new Date().toISOString(),
+  };
+  if (seealso !== "") {
+    notice.seealso = {
+      url: seealso,
+      disposition: params[OMB.seealsoDisposition] || "link",
+      mediatype: params[OMB.seealsoMediatype] ?? "",
+      license: params[OMB.seealsoLicense] ?? "",
+    };
+  }
+  const added = await ctx.store.addInbox(notice);
+  if (added) ctx.events.emit(INBOX_EVENT, notice);
+  else ctx.log.info({ notice: notice.uri, listenee }, "notice already received; ignored");
+  return added;
+}

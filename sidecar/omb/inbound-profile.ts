@@ -1,0 +1,55 @@
+import { OMB, PROFILE_FIELDS, profileParam } from "../../protocol/constants.js";
+import { isLicenseCompatible } from "../../protocol/license.js";
+import type { OAuthParams } from "../../protocol/oauth.js";
+import type { OmbProfile } from "../../protocol/profile.js";
+import { validateOmbVersion, validateProfile } from "../../protocol/validate.js";
+import type { Context } from "../context.js";
+import { checkFields, FOLLOWING_EVENT } from "./inbound-notice.js";
+import { PushFieldError, verifyPush } from "./inbound-verify.js";
+import { siteLicense } from "./provider-profile.js";
+
+/**
+ * Applies an updateProfile's fields to the stored profile (OMB.md §4): a field sent empty
+ * is cleared, a field not sent stays as it was.
+ */
+export function mergeProfile(old: OmbProfile, params: OAuthParams): OmbProfile {
+  const next: OmbProfile = { ...old };
+  for (const field of PROFILE_FIELDS) {
+    const value = params[profileParam("listenee", field)];
+    if (value !== undefined) next[field] = value;
+  }
+  return next;
+}
+
+/**
+ * updateProfile from someone the site follows: authenticated like a notice, the merged
+ * profile validated as at authorization, and in "statusnet-0.9" mode the sent license
+ * judged always (a missing one is incompatible, as StatusNet 0.9 judged it). The new
+ * profile replaces the one in the following record.
+ */
+export async function receiveProfile(
+  ctx: Pick<Context, "config" | "store" | "siteHttp" | "log" | "events">,
+  params: OAuthParams,
+): Promise<OmbProfile> {
+  const listenee = await verifyPush(ctx, "updateProfile", params);
+  checkFields(() => validateOmbVersion(params[OMB.version]));
+  const following = ctx.store.followed(listenee);
+  if (!following) throw new PushFieldError(`omb_listenee: ${listenee} is not followed here`);
+  const profile = mergeProfile(following.profile, params);
+  checkFields(() => validateProfile("listenee", profile));
+  if (ctx.config.licenseMode === "statusnet-0.9") {
+    const sent = params[profileParam("listenee", "license")] ?? "";
+    const ours = await siteLicense(ctx);
+    if (!isLicenseCompatible(sent, ours, ctx.config.licenseMode)) {
+      throw new PushFieldError(
+        `omb_listenee_license: "${sent}" cannot be republished under this site's license ${ours}`,
+      );
+    }
+  }
+  // Re-read after the awaits: an unfollow meanwhile must not be undone by this write.
+  const current = ctx.store.followed(listenee);
+  if (current?.token !== following.token) return profile;
+  await ctx.store.saveFollowing({ ...current, profile });
+  ctx.events.emit(FOLLOWING_EVENT, listenee);
+  return profile;
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from "node:crypto";
+import { OAUTH } from "../../protocol/constants.js";
+import { encodeForm, type OAuthParams } from "../../protocol/oauth.js";
+import type { Context } from "../context.js";
+import type { AccessToken, Following, RequestToken } from "../store/types.js";
+import { OAuthRejectedError, verifyOAuthRequest } from "./inbound-verify.js";
+
+/** 128 random bits as 32 hex characters, the shape of StatusNet's tokens. */
+export function newToken(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/** The body of a token reply: `oauth_token=…&oauth_token_secret=…`. */
+export function tokenReply(token: string, secret: string): string {
+  return encodeForm({ [OAUTH.token]: token, [OAUTH.tokenSecret]: secret });
+}
+
+/**
+ * OMB step 1 (OMB.md §3): a remote service asks for a request token. Any consumer key is
+ * accepted with the empty secret, as StatusNet did; the request must be signed, fresh and
+ * new. The omb_* fields are not checked here (no peer did): the authorize step does.
+ */
+export async function issueRequestToken(
+  ctx: Pick<Context, "config" | "store">,
+  params: OAuthParams,
+): Promise<RequestToken> {
+  await verifyOAuthRequest(ctx, {
+    endpoint: "requestToken",
+    method: "POST",
+    params,
+    tokenSecret: "",
+  });
+  const t: RequestToken = {
+    token: newToken(),
+    secret: newToken(),
+    consumerKey: params[OAUTH.consumerKey] ?? "",
+    createdAt: new Date().toISOString(),
+    state: "issued",
+  };
+  await ctx.store.saveRequestToken(t);
+  return t;
+}
+
+/**
+ * OMB step 4: the request token, once the owner authorized it, is exchanged for an access
+ * token bound to this consumer key and to the listenee the owner saw. The following record
+ * and both token changes are written in one step; an earlier token for the same listenee
+ * stops working (the following record names only the new one).
+ */
+export async function issueAccessToken(
+  ctx: Pick<Context, "config" | "store">,
+  params: OAuthParams,
+): Promise<{ access: AccessToken; following: Following }> {
+  const consumerKey = params[OAUTH.consumerKey] ?? "";
+  const found = ctx.store.requestToken(params[OAUTH.token] ?? "");
+  if (!found || found.consumerKey !== consumerKey) {
+    throw new OAuthRejectedError(
+      "OAuth: unknown request token for this consumer key. Start the subscription again.",
+    );
+  }
+  await verifyOAuthRequest(ctx, {
+    endpoint: "access",
+    method: "POST",
+    params,
+    tokenSecret: found.secret,
+  });
+  // Read again after the await: a concurrent exchange of the same token must lose.
+  const request = ctx.store.requestToken(found.token);
+  if (request?.state !== "authorized" || !request.listenee) {
+    throw new OAuthRejectedError(
+      `OAuth: the request token is ${request ? `in state "${request.state}"` : "gone"}, not authorized by the site's owner. Send the browser to the authorize page first.`,
+    );
+  }
+  const now = new Date().toISOString();
+  const access: AccessToken = {
+    token: newToken(),
+    secret: newToken(),
+    consumerKey,
+    listeneeUri: request.listenee.uri,
+    createdAt: now,
+  };
+  const following: Following = {
+    uri: request.listenee.uri,
+    profile: request.listenee,
+    token: access.token,
+    consumerKey,
+    since: now,
+  };
+  const previous = ctx.store.followed(following.uri);
+  await ctx.store.saveFollowing(following, {
+    request: { ...request, state: "used" },
+    access,
+    revokeAccess: previous?.token,
+  });
+  return { access, following };
+}
