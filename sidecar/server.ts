@@ -3,9 +3,12 @@ import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type Context, createEvents } from "./context.js";
+import { DeliveryWorker } from "./delivery/worker.js";
 import { createLogger, type Logger } from "./log.js";
 import { HttpClient } from "./net/client.js";
 import { Store } from "./store/store.js";
+import { checkPollSchedule, startPoller } from "./sync/poller.js";
+import { syncerFor } from "./sync/syncer.js";
 
 export interface StartOptions {
   siteDir?: string;
@@ -26,6 +29,7 @@ export async function startSidecar(
   opts: StartOptions = {},
 ): Promise<RunningSidecar> {
   const log = opts.log ?? createLogger(config.logLevel);
+  checkPollSchedule(config.poll.schedule);
   const store = await Store.open(config.dataFile, { fsync: config.fsync });
   const http = new HttpClient({
     allowPrivateNetworks: config.allowPrivateNetworks,
@@ -63,6 +67,10 @@ export async function startSidecar(
     { url, siteUrl: config.siteUrl, publicUrl: config.publicUrl, dataFile: config.dataFile },
     "sidecar listening",
   );
+  // Background work: resume every destination's deliveries, and poll the manifest if asked.
+  const worker = new DeliveryWorker(ctx);
+  worker.start();
+  const poller = startPoller(ctx, syncerFor(ctx));
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -71,6 +79,9 @@ export async function startSidecar(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await poller.stop();
+      await syncerFor(ctx).idle();
+      await worker.stop();
       await http.close();
       await siteHttp.close();
       await store.close();

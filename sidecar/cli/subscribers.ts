@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { DeployHookError } from "../../plugin/hook.js";
+import { HOOK_COMMAND_PATH, inStoreOrSidecar, sendToSidecar } from "../sync/hook-client.js";
 import { CliError, CONFIG_OPTION, configFrom, openStore, printTable } from "./run.js";
+import { userFacing } from "./sync.js";
 
 export function registerSubscribers(program: Command): void {
   const cmd = program
@@ -30,19 +33,34 @@ export function registerSubscribers(program: Command): void {
     });
   cmd
     .command("remove <uri>")
-    .description("remove a subscriber; they get no more notices (run while the sidecar is stopped)")
+    .description(
+      "remove a subscriber; they get no more notices (through the running sidecar if there is one)",
+    )
     .option(...CONFIG_OPTION)
-    .action(async (uri: string, opts: { config: string }) => {
-      const store = await openStore(await configFrom(opts), "write");
-      try {
-        if (!(await store.removeSubscriber(uri))) {
-          throw new CliError(
-            `eleventy-federation: no subscriber with URI ${uri}. \`eleventy-federation subscribers\` lists them.`,
-          );
-        }
-        process.stdout.write(`Removed ${uri}.\n`);
-      } finally {
-        await store.close();
-      }
+    .option(
+      "--url <url>",
+      "the running sidecar's base URL (default: from the config's host and port)",
+    )
+    .action(async (uri: string, opts: { config: string; url?: string }) => {
+      const config = await configFrom(opts);
+      const notFound = () =>
+        new CliError(
+          `eleventy-federation: no subscriber with URI ${uri}. \`eleventy-federation subscribers\` lists them.`,
+        );
+      await userFacing(() =>
+        inStoreOrSidecar(
+          config,
+          async (store) => {
+            if (!(await store.removeSubscriber(uri))) throw notFound();
+          },
+          async () => {
+            const command = { command: "remove-subscriber", uri };
+            await sendToSidecar(config, HOOK_COMMAND_PATH, command, opts).catch((e: unknown) => {
+              throw e instanceof DeployHookError && e.status === 404 ? notFound() : e;
+            });
+          },
+        ),
+      );
+      process.stdout.write(`Removed ${uri}.\n`);
     });
 }

@@ -1,0 +1,105 @@
+import type { Command } from "commander";
+import { DeployHookError } from "../../plugin/hook.js";
+import { ManifestError } from "../../protocol/manifest.js";
+import { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
+import type { Config } from "../config.js";
+import { createEvents } from "../context.js";
+import { createLogger } from "../log.js";
+import { ManifestSourceError } from "../manifest-source.js";
+import { HttpClient } from "../net/client.js";
+import type { Store } from "../store/store.js";
+import { HookSecretMissingError, inStoreOrSidecar, sendToSidecar } from "../sync/hook-client.js";
+import { type SyncResult, syncOnce } from "../sync/syncer.js";
+import { CliError, CONFIG_OPTION, configFrom } from "./run.js";
+
+/** Errors of a sync or a call to the sidecar whose message says what to do. */
+const SYNC_ERRORS = [ManifestSourceError, ManifestError, DeployHookError, HookSecretMissingError];
+
+/** Runs `action`, turning the errors above into CliErrors (printed without a stack). */
+export async function userFacing<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (e) {
+    if (SYNC_ERRORS.some((c) => e instanceof c)) throw new CliError((e as Error).message);
+    throw e;
+  }
+}
+
+/** One sync in this process, on a store this process holds. */
+async function syncHere(config: Config, store: Store): Promise<SyncResult> {
+  const siteHttp = new HttpClient({
+    allowPrivateNetworks: true,
+    maxResponseBytes: 64 * 1024 * 1024,
+  });
+  try {
+    const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+    return await syncOnce({ config, store, siteHttp, log, events: createEvents() }, "cli");
+  } finally {
+    await siteHttp.close();
+  }
+}
+
+function describe(r: Record<string, unknown>, where: string): string {
+  const lines: string[] = [];
+  if (r.outcome === "first-sync") {
+    lines.push(
+      `First sync ${where}: ${String(r.archived)} existing notice(s) recorded as already published (subscribers are not sent the archive).`,
+    );
+  } else if (r.outcome === "not-modified") {
+    lines.push(`Sync ${where}: the manifest has not changed since the last sync.`);
+  } else {
+    const changed = Array.isArray(r.profileChanged) ? r.profileChanged : [];
+    lines.push(
+      `Sync ${where}: ${String(r.newNotices)} new notice(s)${
+        changed.length > 0 ? `, profile changed (${changed.join(", ")})` : ", profile unchanged"
+      }, for ${String(r.destinations)} destination(s).`,
+    );
+  }
+  for (const x of (r.rejected as { uri: string; reason: string }[] | undefined) ?? []) {
+    lines.push(`  not sent: ${x.uri}: ${x.reason}`);
+  }
+  if (typeof r.profileError === "string")
+    lines.push(`  profile change not sent: ${r.profileError}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export function registerSync(program: Command): void {
+  program
+    .command("sync")
+    .description(
+      "read the published manifest now and queue new notices and profile changes (through the running sidecar if there is one)",
+    )
+    .option(...CONFIG_OPTION)
+    .option(
+      "--url <url>",
+      "the running sidecar's base URL (default: from the config's host and port)",
+    )
+    .option("--json", "print the result as JSON")
+    .action(async (opts: { config: string; url?: string; json?: boolean }) => {
+      const config = await configFrom(opts);
+      const { result, where } = await userFacing(() =>
+        inStoreOrSidecar(
+          config,
+          async (store) => {
+            const r = await syncHere(config, store);
+            return { result: { ...r } as Record<string, unknown>, where: "(no sidecar running)" };
+          },
+          async () => ({
+            result: await sendToSidecar(config, SIDECAR_PATHS.hook, { source: "cli" }, opts),
+            where: "by the running sidecar",
+          }),
+        ),
+      );
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(describe(result, where));
+      const changed = Array.isArray(result.profileChanged) ? result.profileChanged.length : 0;
+      if (where.startsWith("(no") && Number(result.newNotices) + changed > 0) {
+        process.stdout.write(
+          "The new entries go out when the sidecar starts, or now with `eleventy-federation deliver`.\n",
+        );
+      }
+    });
+}

@@ -1,0 +1,63 @@
+import { OMB, OMB_VERSION } from "../../protocol/constants.js";
+import type { ManifestNotice } from "../../protocol/manifest.js";
+import type { OAuthParams } from "../../protocol/oauth.js";
+import { PreparedRequest } from "../../protocol/oauth-fast.js";
+import { type OmbProfile, profileToParams } from "../../protocol/profile.js";
+import type { OutboundEntry } from "../store/types.js";
+
+/** postNotice's parameters, as Laconica/StatusNet sent them (OMB.md §4): no seealso. */
+export function noticeParams(listenee: string, n: ManifestNotice): OAuthParams {
+  const params: OAuthParams = {
+    [OMB.version]: OMB_VERSION,
+    [OMB.listenee]: listenee,
+    [OMB.notice]: n.uri,
+    [OMB.noticeContent]: n.content,
+    [OMB.noticeUrl]: n.url,
+  };
+  if (n.license) params[OMB.noticeLicense] = n.license;
+  return params;
+}
+
+/** updateProfile's parameters: all nine fields, a blank one sent as '' (= cleared). */
+export function profileParams(p: OmbProfile): OAuthParams {
+  return {
+    [OMB.version]: OMB_VERSION,
+    [OMB.listenee]: p.uri,
+    ...profileToParams("listenee", p, { onlySet: false }),
+  };
+}
+
+/** How many entries keep their prepared request: a fan-out moves through a few at a time. */
+const CACHE_SIZE = 256;
+
+/**
+ * One PreparedRequest per outbound entry, built on first use and kept while the entry is
+ * being fanned out: its parameters are encoded once, and each destination only adds its
+ * URL, token, nonce and timestamp (protocol/oauth-fast.ts).
+ */
+export class PreparedEntries {
+  readonly #consumerKey: string;
+  readonly #listenee: () => string;
+  readonly #cache = new Map<number, PreparedRequest>();
+
+  constructor(consumerKey: string, listenee: () => string) {
+    this.#consumerKey = consumerKey;
+    this.#listenee = listenee;
+  }
+
+  get(entry: OutboundEntry): PreparedRequest {
+    const cached = this.#cache.get(entry.seq);
+    if (cached) return cached;
+    const params =
+      entry.kind === "notice"
+        ? noticeParams(this.#listenee(), entry.notice)
+        : profileParams(entry.profile);
+    const prepared = new PreparedRequest(params, this.#consumerKey);
+    if (this.#cache.size >= CACHE_SIZE) {
+      const oldest = this.#cache.keys().next();
+      if (!oldest.done) this.#cache.delete(oldest.value);
+    }
+    this.#cache.set(entry.seq, prepared);
+    return prepared;
+  }
+}

@@ -1,0 +1,359 @@
+import type { EventEmitter } from "node:events";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { HttpClient } from "../net/client.js";
+import type { Store } from "../store/store.js";
+import type { Destination, OutboundEntry } from "../store/types.js";
+import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
+import { PreparedEntries } from "./entry-params.js";
+import { type PushResult, pushEntry } from "./push-entry.js";
+
+export interface DeliveryDeps {
+  config: Config;
+  store: Store;
+  http: HttpClient;
+  log: Logger;
+  /** "outbound" wakes the worker (emitted after each sync that appended entries). */
+  events?: EventEmitter;
+}
+
+export interface DeliveryCounts {
+  delivered: number;
+  /** Entries a receiver refused for good (4xx other than 403/408/429): recorded, skipped. */
+  refused: number;
+  /** Failed attempts that will be retried. */
+  retried: number;
+  /** Destinations given up after the give-up horizon. */
+  gaveUp: number;
+  /** Destinations whose last subscriber revoked us (403). */
+  gone: number;
+}
+
+export interface DrainOptions {
+  /** Also try destinations that were given up (clears their give-up mark first). */
+  includeGaveUp?: boolean;
+  onProgress?: (counts: Readonly<DeliveryCounts>) => void;
+}
+
+/** Entries one destination sends before it yields its slot to the others. */
+const ENTRIES_PER_TURN = 32;
+/** How long stop() waits for pushes in flight (they are resent after the restart). */
+const STOP_WAIT_MS = 5000;
+const DAY_MS = 86_400_000;
+/** setTimeout's largest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The delivery worker: every destination (distinct postNotice URL) has a cursor into the
+ * outbound log, and the worker advances it one entry at a time, at most
+ * `delivery.concurrency` destinations at once (so at most that many pushes in flight).
+ * The cursor is saved (one journal append) after the receiver's 200 and before the next
+ * push to that destination: after a crash, only pushes that were in flight are sent again.
+ */
+export class DeliveryWorker {
+  readonly counts: DeliveryCounts = { delivered: 0, refused: 0, retried: 0, gaveUp: 0, gone: 0 };
+  readonly #deps: DeliveryDeps;
+  readonly #prepared: PreparedEntries;
+  readonly #policy: BackoffPolicy;
+  readonly #giveUpMs: number;
+  readonly #concurrency: number;
+  readonly #random: () => number;
+  #queue: string[] = [];
+  #queueHead = 0;
+  readonly #queued = new Set<string>();
+  readonly #active = new Set<string>();
+  /** Destinations waiting for their retry time: url → due (ms). */
+  readonly #waiting = new Map<string, number>();
+  /** In a drain, destinations that failed once are left for later. */
+  readonly #failedInDrain = new Set<string>();
+  #timer: NodeJS.Timeout | null = null;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #mode: "idle" | "serve" | "drain" = "idle";
+  #stopped = false;
+  /** Set once stop() stopped waiting: late answers are not recorded (the store may be closed). */
+  #abandoned = false;
+  #idleWaiters: (() => void)[] = [];
+  #onProgress: DrainOptions["onProgress"];
+  readonly #wake = () => this.wake();
+
+  constructor(deps: DeliveryDeps, opts: { random?: () => number } = {}) {
+    this.#deps = deps;
+    const d = deps.config.delivery;
+    this.#policy = { baseDelayMs: d.baseDelaySeconds * 1000, maxDelayMs: d.maxDelaySeconds * 1000 };
+    this.#giveUpMs = d.giveUpAfterDays * DAY_MS;
+    this.#concurrency = d.concurrency;
+    this.#random = opts.random ?? Math.random;
+    this.#prepared = new PreparedEntries(
+      deps.config.siteUrl,
+      () => deps.store.syncState().profile?.uri ?? deps.config.siteUrl,
+    );
+  }
+
+  /** Runs in the background: resumes every destination, then follows "outbound" events. */
+  start(): void {
+    if (this.#mode !== "idle") throw new Error("DeliveryWorker: already started");
+    this.#mode = "serve";
+    this.#deps.events?.on("outbound", this.#wake);
+    this.wake();
+  }
+
+  /** Looks for destinations behind the head of the log (after a sync, or for tests). */
+  wake(): void {
+    if (this.#stopped) return;
+    const head = this.#deps.store.headSeq();
+    for (const d of this.#deps.store.destinations()) this.#consider(d, head);
+  }
+
+  /**
+   * Sends everything pending now, in the foreground (`eleventy-federation deliver`): every
+   * destination behind the head is tried, retry times ignored; one that fails is left for
+   * later after that one attempt. Resolves when nothing more can be done in this pass.
+   */
+  async drain(opts: DrainOptions = {}): Promise<DeliveryCounts> {
+    if (this.#mode !== "idle") throw new Error("DeliveryWorker: drain() needs an idle worker");
+    this.#mode = "drain";
+    this.#onProgress = opts.onProgress;
+    if (opts.includeGaveUp) {
+      for (const d of this.#deps.store.destinations()) {
+        if (d.gaveUpAt) await this.#deps.store.saveDestination(caughtUp(d, d.cursor));
+      }
+    }
+    this.wake();
+    await this.idle();
+    this.#mode = "idle";
+    return { ...this.counts };
+  }
+
+  /** Resolves once no destination is being pushed to and none is queued. */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Stops taking work and waits (bounded) for the pushes in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#deps.events?.off("outbound", this.#wake);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        timeout = setTimeout(resolve, STOP_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timeout);
+    this.#abandoned = true;
+  }
+
+  #isIdle(): boolean {
+    return this.#active.size === 0 && this.#queueHead >= this.#queue.length;
+  }
+
+  #consider(d: Destination, head: number): void {
+    const url = d.url;
+    if (d.gaveUpAt || d.cursor >= head || this.#active.has(url) || this.#queued.has(url)) return;
+    if (this.#mode === "drain") {
+      if (!this.#failedInDrain.has(url)) this.#enqueue(url);
+      return;
+    }
+    const due = d.retryAt ? Date.parse(d.retryAt) : 0;
+    if (due > Date.now()) this.#wait(url, due);
+    else this.#enqueue(url);
+  }
+
+  #enqueue(url: string): void {
+    if (this.#stopped || this.#queued.has(url) || this.#active.has(url)) return;
+    this.#waiting.delete(url);
+    this.#queued.add(url);
+    this.#queue.push(url);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (
+      !this.#stopped &&
+      this.#active.size < this.#concurrency &&
+      this.#queueHead < this.#queue.length
+    ) {
+      const url = this.#queue[this.#queueHead++] as string;
+      if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#queueHead);
+        this.#queueHead = 0;
+      }
+      this.#queued.delete(url);
+      this.#active.add(url);
+      this.#run(url)
+        .catch((err: unknown) => {
+          this.#deps.log.error({ err, destination: url }, "delivery worker failed");
+          this.#wait(url, Date.now() + this.#policy.baseDelayMs);
+        })
+        .finally(() => {
+          this.#active.delete(url);
+          this.#afterRun(url);
+          this.#pump();
+          if (this.#isIdle()) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+        });
+    }
+  }
+
+  /** A destination that is still behind (more entries, or some appended meanwhile) goes again. */
+  #afterRun(url: string): void {
+    if (this.#stopped || this.#waiting.has(url)) return;
+    const d = this.#deps.store.destination(url);
+    if (d) this.#consider(d, this.#deps.store.headSeq());
+  }
+
+  async #run(url: string): Promise<void> {
+    const store = this.#deps.store;
+    for (let n = 0; n < ENTRIES_PER_TURN && !this.#stopped; n++) {
+      const d = store.destination(url);
+      if (!d || d.gaveUpAt) return;
+      const entry = store.outboundAfter(d.cursor, 1)[0];
+      if (!entry) return;
+      const result = await pushEntry(
+        { store, http: this.#deps.http, log: this.#deps.log, prepared: this.#prepared },
+        url,
+        entry,
+      );
+      if (this.#abandoned) return;
+      const current = store.destination(url);
+      if (!current) {
+        if (result.kind === "gone") this.#count("gone");
+        return;
+      }
+      if (!(await this.#record(current, entry, result))) return;
+    }
+  }
+
+  /** Saves what one push came to; true when the destination may go on to its next entry. */
+  async #record(d: Destination, entry: OutboundEntry, result: PushResult): Promise<boolean> {
+    const { store, log } = this.#deps;
+    switch (result.kind) {
+      case "delivered":
+        await store.saveDestination(caughtUp(d, entry.seq));
+        this.#count("delivered");
+        return true;
+      case "refused":
+        log.warn(
+          {
+            destination: d.url,
+            subscriber: result.subscriber,
+            seq: entry.seq,
+            error: result.error,
+          },
+          "the receiver refused this entry for good; recorded as a failure, moving on",
+        );
+        await store.saveDestination(caughtUp(d, entry.seq), {
+          destination: d.url,
+          subscriber: result.subscriber,
+          seq: entry.seq,
+          status: result.status,
+          error: result.error,
+        });
+        this.#count("refused");
+        return true;
+      case "gone":
+        // The store drops a destination with its last subscriber, so this one has none
+        // left yet still exists: park it rather than spin on it.
+        this.#count("gone");
+        this.#wait(d.url, Date.now() + this.#policy.maxDelayMs);
+        return false;
+      case "retry":
+        await this.#failed(d, entry, result);
+        return false;
+    }
+  }
+
+  async #failed(
+    d: Destination,
+    entry: OutboundEntry,
+    result: Extract<PushResult, { kind: "retry" }>,
+  ): Promise<void> {
+    const now = Date.now();
+    const attempts = d.attempts + 1;
+    const failingSince = d.failingSince ?? new Date(now).toISOString();
+    const failing = {
+      url: d.url,
+      cursor: d.cursor,
+      attempts,
+      failingSince,
+      lastError: result.error,
+    };
+    if (now - Date.parse(failingSince) >= this.#giveUpMs) {
+      const days = this.#deps.config.delivery.giveUpAfterDays;
+      this.#deps.log.error(
+        { destination: d.url, seq: entry.seq, attempts, failingSince, error: result.error },
+        `delivery given up: the destination failed for ${days} days`,
+      );
+      await this.#deps.store.saveDestination(
+        { ...failing, gaveUpAt: new Date(now).toISOString() },
+        {
+          destination: d.url,
+          seq: entry.seq,
+          ...(result.status === undefined ? {} : { status: result.status }),
+          error: `gave up after ${attempts} attempts over ${days} days; last error: ${result.error}`,
+        },
+      );
+      this.#count("gaveUp");
+      return;
+    }
+    const delay = retryDelayMs(attempts, this.#policy, {
+      random: this.#random,
+      ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
+    });
+    const due = now + delay;
+    this.#deps.log.info(
+      { destination: d.url, seq: entry.seq, attempts, retryInMs: delay, error: result.error },
+      "delivery failed; will retry",
+    );
+    await this.#deps.store.saveDestination({ ...failing, retryAt: new Date(due).toISOString() });
+    this.#count("retried");
+    if (this.#mode === "drain") this.#failedInDrain.add(d.url);
+    else this.#wait(d.url, due);
+  }
+
+  #count(what: keyof DeliveryCounts): void {
+    this.counts[what]++;
+    this.#onProgress?.(this.counts);
+  }
+
+  #wait(url: string, due: number): void {
+    if (this.#stopped) return;
+    this.#waiting.set(url, due);
+    if (due < this.#timerAt) this.#arm(due);
+  }
+
+  #arm(due: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerAt = due;
+    this.#timer = setTimeout(
+      () => this.#onTimer(),
+      Math.min(MAX_TIMER_MS, Math.max(0, due - Date.now())),
+    );
+    this.#timer.unref();
+  }
+
+  #onTimer(): void {
+    this.#timer = null;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    const due: string[] = [];
+    for (const [url, at] of this.#waiting) {
+      if (at <= now) due.push(url);
+      else next = Math.min(next, at);
+    }
+    for (const url of due) {
+      this.#waiting.delete(url);
+      this.#enqueue(url);
+    }
+    if (next < Number.POSITIVE_INFINITY) this.#arm(next);
+  }
+}
+
+/** The destination after entry `seq` went through: no failure state left. */
+function caughtUp(d: Destination, seq: number): Destination {
+  return { url: d.url, cursor: seq, attempts: 0 };
+}

@@ -1,0 +1,68 @@
+import { callDeployHook } from "../../plugin/hook.js";
+import type { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
+import type { Config } from "../config.js";
+import { StoreLockedError } from "../store/lock.js";
+import { Store } from "../store/store.js";
+
+/** Signed commands for a running sidecar (same signature as the deploy hook). */
+export const HOOK_COMMAND_PATH = "/hooks/command";
+
+/** A CLI command needs the running sidecar but cannot sign its request. */
+export class HookSecretMissingError extends Error {
+  override name = "HookSecretMissingError";
+}
+
+/** Where the CLI finds the running sidecar: `--url`, else the config's host and port. */
+export function sidecarBaseUrl(config: Pick<Config, "host" | "port">, override?: string): string {
+  if (override) return override.replace(/\/+$/, "");
+  let host = config.host;
+  if (host === "0.0.0.0") host = "127.0.0.1";
+  else if (host === "::") host = "::1";
+  if (host.includes(":")) host = `[${host}]`;
+  return `http://${host}:${config.port}`;
+}
+
+/** POSTs a signed body to the running sidecar and returns its JSON answer. */
+export async function sendToSidecar(
+  config: Pick<Config, "host" | "port" | "secrets">,
+  path: typeof SIDECAR_PATHS.hook | typeof HOOK_COMMAND_PATH,
+  body: Record<string, unknown>,
+  opts: { url?: string } = {},
+): Promise<Record<string, unknown>> {
+  const secret = config.secrets.hookSecret;
+  const base = sidecarBaseUrl(config, opts.url);
+  if (!secret) {
+    throw new HookSecretMissingError(
+      `eleventy-federation: a sidecar is running on this data file, so this command must go through it (${base}${path}), which needs FEDERATION_HOOK_SECRET in the environment (the same value the sidecar has). Set it, or stop the sidecar and retry.`,
+    );
+  }
+  const answer = await callDeployHook({
+    url: base + path,
+    secret,
+    body: JSON.stringify(body),
+  });
+  return answer.result;
+}
+
+/**
+ * Runs a change on the store directly when no sidecar holds it, or asks the running
+ * sidecar to make it (the store has one writer: the process holding its lock).
+ */
+export async function inStoreOrSidecar<T>(
+  config: Config,
+  local: (store: Store) => Promise<T>,
+  remote: () => Promise<T>,
+): Promise<T> {
+  let store: Store;
+  try {
+    store = await Store.open(config.dataFile, { fsync: config.fsync });
+  } catch (e) {
+    if (e instanceof StoreLockedError) return remote();
+    throw e;
+  }
+  try {
+    return await local(store);
+  } finally {
+    await store.close();
+  }
+}

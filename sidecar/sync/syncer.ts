@@ -1,0 +1,164 @@
+import type { Context } from "../context.js";
+import { readManifest } from "../manifest-source.js";
+import type { SyncState } from "../store/types.js";
+import { planSync } from "./plan.js";
+
+export type SyncDeps = Pick<Context, "config" | "store" | "siteHttp" | "log" | "events">;
+
+export interface SyncResult {
+  /** "first-sync": notices recorded as published, nothing sent; "not-modified": 304 / same file. */
+  outcome: "first-sync" | "synced" | "not-modified";
+  newNotices: number;
+  /** Notices recorded as already published (the first sync). */
+  archived: number;
+  /** Profile fields that changed (an updateProfile was queued when non-empty). */
+  profileChanged: string[];
+  rejected: { uri: string; reason: string }[];
+  profileError?: string;
+  /** Destinations the new entries go to (given-up ones not counted). */
+  destinations: number;
+  /** Sequence numbers of the appended entries. */
+  seqs: number[];
+}
+
+/**
+ * One sync: read the published manifest (conditional GET with the stored validators), diff
+ * it against the log by notice URI, and record the result in ONE durable store step. A
+ * failure is remembered in the sync state (shown by `status`) and rethrown.
+ */
+export async function syncOnce(deps: SyncDeps, source: string): Promise<SyncResult> {
+  const { store, log } = deps;
+  const state = store.syncState();
+  let read: Awaited<ReturnType<typeof readManifest>>;
+  try {
+    read = await readManifest(deps, {
+      ...(state.etag ? { etag: state.etag } : {}),
+      ...(state.lastModified ? { lastModified: state.lastModified } : {}),
+    });
+  } catch (e) {
+    const failed: SyncState = {
+      ...store.syncState(),
+      lastSyncAt: new Date().toISOString(),
+      lastSyncSource: source,
+      lastSyncError: (e as Error).message,
+    };
+    await store.saveSyncState(failed);
+    log.warn({ source, error: (e as Error).message }, "sync failed");
+    throw e;
+  }
+  const destinations = store.destinations().filter((d) => !d.gaveUpAt).length;
+  const now = new Date().toISOString();
+  if (read === "not-modified") {
+    const { lastSyncError: _cleared, ...rest } = store.syncState();
+    await store.saveSyncState({ ...rest, lastSyncAt: now, lastSyncSource: source });
+    return { ...EMPTY, outcome: "not-modified", destinations };
+  }
+  const plan = planSync(read.manifest, state, (uri) => store.isPublished(uri));
+  const next: SyncState = {
+    initialized: true,
+    lastSyncAt: now,
+    lastSyncSource: source,
+    ...(read.etag ? { etag: read.etag } : {}),
+    ...(read.lastModified ? { lastModified: read.lastModified } : {}),
+    ...(plan.profile ? { profile: plan.profile } : {}),
+  };
+  const seqs = await store.applySync(plan.entries, plan.archived, next);
+  const newNotices = plan.entries.filter((e) => e.kind === "notice").length;
+  if (seqs.length > 0) deps.events.emit("outbound");
+  for (const r of plan.rejected) {
+    log.warn(
+      { notice: r.uri, reason: r.reason },
+      "notice not sent: an OMB receiver would refuse it",
+    );
+  }
+  if (plan.profileError) {
+    log.warn({ reason: plan.profileError }, "profile change not sent: it breaks an OMB rule");
+  }
+  const result: SyncResult = {
+    outcome: plan.firstSync ? "first-sync" : "synced",
+    newNotices,
+    archived: plan.archived.length,
+    profileChanged: plan.profileChanged,
+    rejected: plan.rejected,
+    destinations,
+    seqs,
+  };
+  if (plan.profileError) result.profileError = plan.profileError;
+  log.info(
+    {
+      source,
+      outcome: result.outcome,
+      newNotices,
+      archived: result.archived,
+      profileChanged: plan.profileChanged,
+      destinations,
+    },
+    "sync done",
+  );
+  return result;
+}
+
+const EMPTY: Omit<SyncResult, "outcome" | "destinations"> = {
+  newNotices: 0,
+  archived: 0,
+  profileChanged: [],
+  rejected: [],
+  seqs: [],
+};
+
+/**
+ * Runs syncs one at a time. A request while one runs waits for ONE more sync after it
+ * (shared by every request made meanwhile): a deploy hook that arrives mid-sync is never
+ * lost, and a burst of hooks costs two syncs, not one each.
+ */
+export class Syncer {
+  readonly #deps: SyncDeps;
+  #running: Promise<SyncResult> | null = null;
+  #next: Promise<SyncResult> | null = null;
+
+  constructor(deps: SyncDeps) {
+    this.#deps = deps;
+  }
+
+  run(source: string): Promise<SyncResult> {
+    if (this.#next) return this.#next;
+    if (!this.#running) return this.#start(source);
+    const after = this.#running.then(
+      () => undefined,
+      () => undefined,
+    );
+    const next = after.then(() => {
+      this.#next = null;
+      return this.#start(source);
+    });
+    this.#next = next;
+    return next;
+  }
+
+  /** Resolves when no sync runs or waits (for shutdown). */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 3 && (this.#running || this.#next); i++) {
+      await (this.#next ?? this.#running)?.catch(() => undefined);
+    }
+  }
+
+  #start(source: string): Promise<SyncResult> {
+    const p = syncOnce(this.#deps, source).finally(() => {
+      if (this.#running === p) this.#running = null;
+    });
+    this.#running = p;
+    return p;
+  }
+}
+
+const syncers = new WeakMap<SyncDeps, Syncer>();
+
+/** The one Syncer of a running sidecar (hook routes, poller and commands share it). */
+export function syncerFor(ctx: SyncDeps): Syncer {
+  let s = syncers.get(ctx);
+  if (!s) {
+    s = new Syncer(ctx);
+    syncers.set(ctx, s);
+  }
+  return s;
+}
