@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { registerFollowing } from "./following.js";
 import { registerDeliver } from "./deliver.js";
+import { registerFollowing } from "./following.js";
 import { registerHashPassword } from "./hash-password.js";
 import { runCli } from "./run.js";
 import { registerServe } from "./serve.js";
@@ -16,9 +16,9 @@ const program = new Command("eleventy-federation")
 registerServe(program);
 registerHashPassword(program);
 registerSubscribers(program);
+registerFollowing(program);
 registerSync(program);
 registerStatus(program);
 registerDeliver(program);
-registerFollowing(program);
 
 await runCli(program, process.argv);
