@@ -248,3 +248,25 @@ describe("remote subscribe against the reference listener", () => {
     assert.match(replay.body, /Step that failed: callback mismatch/);
   });
 });
+
+describe("remote subscribe behind an https public URL", () => {
+  let https: SidecarProcess;
+  before(async () => {
+    https = await startSidecarProcess({ config: { publicUrl: "https://omb.site.example/" } });
+  });
+  after(async () => {
+    await https?.stop();
+  });
+
+  it("sends the https callback and marks the flow cookie Secure", async () => {
+    const b = new Browser({ "https://omb.site.example": https.url.slice(0, -1) });
+    const start = await b.postForm("https://omb.site.example/omb/subscribe", {
+      profile_url: listener.profileUrl("alice"),
+    });
+    assert.equal(start.status, 303, start.body);
+    const query = new URL(start.location ?? "").searchParams;
+    assert.equal(query.get("oauth_callback"), "https://omb.site.example/omb/finishsubscribe");
+    assert.equal(query.get("oauth_consumer_key"), SITE_URL, "consumer key stays the site URL");
+    assert.match(start.setCookies.join("\n"), /omb_subscribe=.*; Secure/i);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { createRequire } from "node:module";
+import cookieParser from "cookie-parser";
 import type { Request, RequestHandler, Response } from "express";
 
 /**
@@ -10,11 +10,6 @@ import type { Request, RequestHandler, Response } from "express";
  */
 
 export const FLOW_COOKIE = "omb_subscribe";
-
-/** cookie-parser ships no types; its API is one function (secret → middleware). */
-const cookieParser = createRequire(import.meta.url)("cookie-parser") as (
-  secret: string,
-) => RequestHandler;
 
 /** The cookie middleware, created on first use: the secret lives in the store (async). */
 export function lazyCookieParser(secret: () => Promise<string>): RequestHandler {
