@@ -262,4 +262,17 @@ describe("subscribe failures: our own side (503)", () => {
   it("no manifest to read our profile from: site profile", async () => {
     assertPage(await start(listener.profileUrl("alice"), browser(unbuilt)), 503, "site profile");
   });
+
+  it("too many attempts from one client: 429 (each attempt costs remote fetches)", async () => {
+    let allowed = 0;
+    let last: Visit | undefined;
+    for (let i = 0; i < 70; i++) {
+      last = await start("", browser(unbuilt));
+      if (last.status === 429) break;
+      allowed++;
+    }
+    assert.ok(last);
+    assertPage(last, 429, "too many attempts");
+    assert.ok(allowed >= 55 && allowed <= 60, `allowed ${allowed}`);
+  });
 });

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, Router } from "express";
+import { rateLimit } from "express-rate-limit";
 import { OAUTH, OMB, OMB_VERSION } from "../../protocol/constants.js";
 import { parseForm } from "../../protocol/oauth.js";
 import { profileFromParams } from "../../protocol/profile.js";
@@ -31,6 +32,7 @@ import {
   profileUnavailable,
   serviceName,
   tokenRefused,
+  tooManyAttempts,
 } from "../omb/consumer-failures.js";
 import { currentProfile } from "../omb/listenee-profile.js";
 import type { Subscriber } from "../store/types.js";
@@ -56,66 +58,75 @@ export function subscribeRoutes(ctx: Context): Router {
   };
   const cookies = lazyCookieParser(() => ctx.store.secret("cookie"));
   const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 20 });
+  // Each attempt makes the sidecar fetch remote URLs: bound what one client can trigger.
+  const startLimit = rateLimit({
+    windowMs: 10 * 60_000,
+    limit: 60,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(tooManyAttempts()),
+  });
 
   router.get(SIDECAR_PATHS.subscribe, (req, res) => {
     const prefill = typeof req.query.profile_url === "string" ? req.query.profile_url : "";
     res.type("html").send(subscribeFormPage(config.siteUrl, prefill));
   });
 
-  router.post(SIDECAR_PATHS.subscribe, cookies, form, async (req: Request, res: Response) => {
-    const raw: unknown = req.body?.profile_url;
-    const profileUrl = typeof raw === "string" ? raw.trim() : "";
-    if (!isValidUri(profileUrl)) throw notAUrl(profileUrl);
-    const found = await discoverOmb(ctx.http, profileUrl).catch((e: unknown) => {
-      throw discoveryFailed(e, profileUrl);
-    });
-    const { endpoints } = found;
-    for (const [what, url] of [
-      ["its identifier", endpoints.localId],
-      ["its request-token endpoint", endpoints.request],
-    ] as const) {
-      if (isOurs(url, [config.siteUrl, config.publicUrl])) throw ownSite(`${what} is ${url}`);
-    }
-    const listenee = await currentProfile(ctx).catch((e: unknown) => {
-      ctx.log.error({ err: e }, "subscribe: no profile of our own to send");
-      throw profileUnavailable((e as Error).message);
-    });
-    const service = serviceName(found.profileUrl);
-    const request = await fetchRequestToken(
-      ctx.http,
-      endpoints.request,
-      config.siteUrl,
-      endpoints.localId,
-    ).catch((e: unknown) => {
-      throw e instanceof TokenRefusedError ? tokenRefused(e, service) : e;
-    });
-    const nonce = newBrowserNonce();
-    await ctx.store.savePendingSubscription({
-      requestToken: request.token,
-      requestSecret: request.secret,
-      browserNonce: nonce,
-      listenerUri: endpoints.localId,
-      profileUrl: found.profileUrl,
-      endpoints: {
-        request: endpoints.request,
-        authorize: endpoints.authorize,
-        access: endpoints.access,
-        postNotice: endpoints.postNotice,
-        updateProfile: endpoints.updateProfile,
-      },
-      createdAt: new Date().toISOString(),
-    });
-    setFlowCookie(res, { token: request.token, nonce }, cookie);
-    ctx.log.info({ listener: endpoints.localId }, "subscribe: sending the visitor to authorize");
-    res.redirect(
-      303,
-      authorizeUrl(endpoints.authorize, config.siteUrl, request, {
-        callback: finishUrl,
-        listener: endpoints.localId,
-        listenee: { ...listenee, uri: config.siteUrl },
-      }),
-    );
-  });
+  router.post(
+    SIDECAR_PATHS.subscribe,
+    startLimit,
+    cookies,
+    form,
+    async (req: Request, res: Response) => {
+      const raw: unknown = req.body?.profile_url;
+      const profileUrl = typeof raw === "string" ? raw.trim() : "";
+      if (!isValidUri(profileUrl)) throw notAUrl(profileUrl);
+      const found = await discoverOmb(ctx.http, profileUrl).catch((e: unknown) => {
+        throw discoveryFailed(e, profileUrl);
+      });
+      const { endpoints } = found;
+      const { localId: _, ...urls } = endpoints;
+      for (const [what, url] of [
+        ["its identifier", endpoints.localId],
+        ["its request-token endpoint", endpoints.request],
+      ] as const) {
+        if (isOurs(url, [config.siteUrl, config.publicUrl])) throw ownSite(`${what} is ${url}`);
+      }
+      const listenee = await currentProfile(ctx).catch((e: unknown) => {
+        ctx.log.error({ err: e }, "subscribe: no profile of our own to send");
+        throw profileUnavailable((e as Error).message);
+      });
+      const service = serviceName(found.profileUrl);
+      const request = await fetchRequestToken(
+        ctx.http,
+        endpoints.request,
+        config.siteUrl,
+        endpoints.localId,
+      ).catch((e: unknown) => {
+        throw e instanceof TokenRefusedError ? tokenRefused(e, service) : e;
+      });
+      const nonce = newBrowserNonce();
+      await ctx.store.savePendingSubscription({
+        requestToken: request.token,
+        requestSecret: request.secret,
+        browserNonce: nonce,
+        listenerUri: endpoints.localId,
+        profileUrl: found.profileUrl,
+        endpoints: urls,
+        createdAt: new Date().toISOString(),
+      });
+      setFlowCookie(res, { token: request.token, nonce }, cookie);
+      ctx.log.info({ listener: endpoints.localId }, "subscribe: sending the visitor to authorize");
+      res.redirect(
+        303,
+        authorizeUrl(endpoints.authorize, config.siteUrl, request, {
+          callback: finishUrl,
+          listener: endpoints.localId,
+          listenee: { ...listenee, uri: config.siteUrl },
+        }),
+      );
+    },
+  );
 
   router.get(SIDECAR_PATHS.finishSubscribe, cookies, async (req: Request, res: Response) => {
     // Our own tolerant parser: trailing `&`, `+`, stray `%` (OMB.md P7).

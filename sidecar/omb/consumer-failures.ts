@@ -115,6 +115,16 @@ export function declined(service: string): PageError {
   );
 }
 
+export function tooManyAttempts(): PageError {
+  return new PageError(
+    429,
+    "too many attempts",
+    "Too many subscription attempts",
+    "This address started many subscriptions in the last minutes.",
+    "Wait ten minutes, then try again.",
+  );
+}
+
 /** `https://identi.ca/alice` → `identi.ca`: how the visitor knows their service. */
 export function serviceName(url: string): string {
   try {
