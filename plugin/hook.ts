@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { signHook } from "../protocol/hook-signature.js";
 
 /**
@@ -97,7 +98,8 @@ export async function notifyDeployHook(
     const answer = await callDeployHook({
       url: hook.url,
       secret,
-      body: JSON.stringify({ source: "eleventy" }),
+      // A unique body: the sidecar refuses a signature it has seen (two builds in one second).
+      body: JSON.stringify({ source: "eleventy", requestId: randomUUID() }),
       ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
     });
     const r = answer.result;

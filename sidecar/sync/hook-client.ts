@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { callDeployHook } from "../../plugin/hook.js";
 import type { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
 import type { Config } from "../config.js";
@@ -39,7 +40,8 @@ export async function sendToSidecar(
   const answer = await callDeployHook({
     url: base + path,
     secret,
-    body: JSON.stringify(body),
+    // requestId makes every body unique: the sidecar refuses a signature it has seen.
+    body: JSON.stringify({ ...body, requestId: randomUUID() }),
   });
   return answer.result;
 }

@@ -34,7 +34,7 @@ export function startPoller(ctx: Pick<Context, "config" | "log">, syncer: Syncer
   if (schedule === "") return { stop: async () => {} };
   checkPollSchedule(schedule);
   const poll = () =>
-    syncer.run("poll").catch((e: unknown) => {
+    syncer.run("poll", { conditional: true }).catch((e: unknown) => {
       ctx.log.warn({ error: (e as Error).message }, "manifest poll failed; next tick retries");
     });
   const task = cron.schedule(schedule, poll, {

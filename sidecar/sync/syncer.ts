@@ -21,20 +21,38 @@ export interface SyncResult {
   seqs: number[];
 }
 
+export interface SyncOptions {
+  /**
+   * Send the stored ETag / Last-Modified (a poll: an unchanged site costs a 304). A hook or a
+   * command reads in full: its caller says the site changed, and validators with one-second
+   * resolution could hide a deploy made within the second of the last one.
+   */
+  conditional?: boolean;
+}
+
 /**
- * One sync: read the published manifest (conditional GET with the stored validators), diff
+ * One sync: read the published manifest (conditionally for polls), diff
  * it against the log by notice URI, and record the result in ONE durable store step. A
  * failure is remembered in the sync state (shown by `status`) and rethrown.
  */
-export async function syncOnce(deps: SyncDeps, source: string): Promise<SyncResult> {
+export async function syncOnce(
+  deps: SyncDeps,
+  source: string,
+  opts: SyncOptions = {},
+): Promise<SyncResult> {
   const { store, log } = deps;
   const state = store.syncState();
   let read: Awaited<ReturnType<typeof readManifest>>;
   try {
-    read = await readManifest(deps, {
-      ...(state.etag ? { etag: state.etag } : {}),
-      ...(state.lastModified ? { lastModified: state.lastModified } : {}),
-    });
+    read = await readManifest(
+      deps,
+      opts.conditional
+        ? {
+            ...(state.etag ? { etag: state.etag } : {}),
+            ...(state.lastModified ? { lastModified: state.lastModified } : {}),
+          }
+        : {},
+    );
   } catch (e) {
     const failed: SyncState = {
       ...store.syncState(),
@@ -115,21 +133,28 @@ export class Syncer {
   readonly #deps: SyncDeps;
   #running: Promise<SyncResult> | null = null;
   #next: Promise<SyncResult> | null = null;
+  #nextConditional = true;
 
   constructor(deps: SyncDeps) {
     this.#deps = deps;
   }
 
-  run(source: string): Promise<SyncResult> {
-    if (this.#next) return this.#next;
-    if (!this.#running) return this.#start(source);
+  run(source: string, opts: SyncOptions = {}): Promise<SyncResult> {
+    const conditional = opts.conditional ?? false;
+    if (this.#next) {
+      // The shared next sync is conditional only if every request waiting for it is.
+      this.#nextConditional &&= conditional;
+      return this.#next;
+    }
+    if (!this.#running) return this.#start(source, conditional);
+    this.#nextConditional = conditional;
     const after = this.#running.then(
       () => undefined,
       () => undefined,
     );
     const next = after.then(() => {
       this.#next = null;
-      return this.#start(source);
+      return this.#start(source, this.#nextConditional);
     });
     this.#next = next;
     return next;
@@ -142,8 +167,8 @@ export class Syncer {
     }
   }
 
-  #start(source: string): Promise<SyncResult> {
-    const p = syncOnce(this.#deps, source).finally(() => {
+  #start(source: string, conditional: boolean): Promise<SyncResult> {
+    const p = syncOnce(this.#deps, source, { conditional }).finally(() => {
       if (this.#running === p) this.#running = null;
     });
     this.#running = p;
