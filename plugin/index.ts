@@ -1,0 +1,97 @@
+import { sidecarEndpointUrl } from "../protocol/sidecar-paths.js";
+import type { BuildEvent, EleventyConfig } from "./eleventy-types.js";
+import { renderHCard } from "./hcard.js";
+import { resolveOptions } from "./options.js";
+import { absoluteUrl, PostIndex } from "./posts.js";
+import { renderSubscribeForm } from "./subscribe-form.js";
+import { addOutputs, XRDS_PATH } from "./templates.js";
+import { injectYadisHead, yadisHeadTags } from "./yadis-head.js";
+
+/**
+ * Side effects (anything beyond templates, such as calling the sidecar's deploy hook) only
+ * run for a real build to disk: never while serving or watching, never for toJSON().
+ */
+export function shouldRunSideEffects(event: Pick<BuildEvent, "runMode" | "outputMode">): boolean {
+  return event.runMode === "build" && event.outputMode === "fs";
+}
+
+/**
+ * The Eleventy plugin: makes the site its author's OpenMicroBlogging profile. Usage:
+ * `eleventyConfig.addPlugin(eleventyFederation, { siteUrl, sidecarUrl, profile: { nickname } })`.
+ */
+export default function eleventyFederation(
+  eleventyConfig: EleventyConfig,
+  userOptions: unknown = {},
+): void {
+  eleventyConfig.versionCheck(">=3.0.0");
+  const options = resolveOptions(userOptions);
+  const warn = (message: string) => (eleventyConfig.logger ?? console).warn(message);
+
+  // One index per build, so a rebuild in watch mode sees edited posts.
+  let index = new PostIndex(options, warn);
+  let homePageTagged = false;
+  eleventyConfig.on("eleventy.before", () => {
+    index = new PostIndex(options, warn);
+    homePageTagged = false;
+  });
+
+  addOutputs(eleventyConfig, options, () => index);
+
+  const headTags = yadisHeadTags({
+    xrdsUrl: absoluteUrl(options.siteUrl, XRDS_PATH),
+    openid: options.openid,
+  });
+  eleventyConfig.addTransform("eleventy-federation-yadis", function (content) {
+    const { url, outputPath } = this.page;
+    if (url !== "/" || typeof outputPath !== "string" || !outputPath.endsWith(".html"))
+      return content;
+    const tagged = injectYadisHead(content, headTags);
+    if (tagged === null) {
+      warn(
+        `eleventy-federation: the home page ${outputPath} has no <head>; add one so the Yadis tag can go in.`,
+      );
+      return content;
+    }
+    homePageTagged = true;
+    return tagged;
+  });
+  eleventyConfig.on("eleventy.after", () => {
+    if (!homePageTagged) {
+      warn(
+        "eleventy-federation: no home page (URL /) was built, so no page tells OMB services where the XRDS is. " +
+          "Fix: add an index page at the site root.",
+      );
+    }
+    // The deploy hook (options.hook, a later release) will be called here, guarded by
+    // shouldRunSideEffects(event).
+  });
+
+  eleventyConfig.addShortcode("federationProfile", () =>
+    renderHCard(options.profile, options.siteUrl),
+  );
+  eleventyConfig.addShortcode("federationSubscribe", () =>
+    renderSubscribeForm(
+      sidecarEndpointUrl(options.sidecarUrl, "subscribe"),
+      options.profile.nickname,
+    ),
+  );
+}
+
+// Eleventy's plugin identity: `addPlugin` twice keeps the first (Eleventy 3 `unique`).
+Object.defineProperty(eleventyFederation, "eleventyPackage", { value: "eleventy-federation" });
+Object.defineProperty(eleventyFederation, "eleventyPluginOptions", { value: { unique: true } });
+
+export { renderHCard } from "./hcard.js";
+export { buildManifest, manifestProfile } from "./manifest.js";
+export {
+  DEFAULT_OPTIONS,
+  FederationOptionError,
+  type FederationOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
+export { absoluteUrl, isFederated, PostFrontMatterError, PostIndex } from "./posts.js";
+export { ShortIdCollisionError, shortId, shortLinkHtml } from "./short-links.js";
+export { renderSubscribeForm } from "./subscribe-form.js";
+export { siteXrds, XRDS_PATH } from "./templates.js";
+export { injectYadisHead, yadisHeadTags } from "./yadis-head.js";

@@ -1,0 +1,62 @@
+import {
+  MANIFEST_PATH,
+  MANIFEST_VERSION,
+  type Manifest,
+  parseManifest,
+} from "../protocol/manifest.js";
+import type { CollectionItem } from "./eleventy-types.js";
+import type { ResolvedOptions } from "./options.js";
+import { hasUrl, isFederated, type PostIndex } from "./posts.js";
+
+/** The profile part of the manifest: the site is the profile (its URL is the identifier). */
+export function manifestProfile(options: ResolvedOptions): Manifest["profile"] {
+  const { profile, siteUrl } = options;
+  return {
+    uri: siteUrl,
+    profile: siteUrl,
+    nickname: profile.nickname,
+    fullname: profile.fullname,
+    bio: profile.bio,
+    location: profile.location,
+    homepage: profile.homepage,
+    avatar: profile.avatar,
+    license: profile.license,
+  };
+}
+
+/** Newest first; posts of the same instant by URL, so the order is the same on every build. */
+function newestFirst(
+  a: CollectionItem & { url: string },
+  b: CollectionItem & { url: string },
+): number {
+  return b.date.getTime() - a.date.getTime() || (a.url < b.url ? -1 : a.url > b.url ? 1 : 0);
+}
+
+/**
+ * `/federation/manifest.json`: the profile and one notice per federated post, newest first.
+ * It is validated against the contract the sidecar reads, so a bad manifest fails the build
+ * here rather than the delivery later. No build timestamp: same posts, same bytes.
+ */
+export function buildManifest(
+  options: ResolvedOptions,
+  posts: readonly CollectionItem[],
+  index: PostIndex,
+  generator: string,
+): string {
+  const notices = posts
+    .filter(hasUrl)
+    .filter(isFederated)
+    .sort(newestFirst)
+    .map((item) => index.notice(item));
+  const manifest: Manifest = {
+    version: MANIFEST_VERSION,
+    generator,
+    profile: manifestProfile(options),
+    notices,
+  };
+  parseManifest(
+    manifest,
+    `${MANIFEST_PATH} as built by eleventy-federation (check the posts' front matter and the plugin options)`,
+  );
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

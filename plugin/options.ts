@@ -1,0 +1,175 @@
+import { DEFAULT_LICENSE } from "../protocol/constants.js";
+import { DEFAULT_NOTICE_TEMPLATE } from "../protocol/notice-text.js";
+import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
+import { OmbValidationError, validateProfile } from "../protocol/validate.js";
+import { optionProblems, type Problem } from "./options-check.js";
+
+/**
+ * Every option with its default. `siteUrl`, `sidecarUrl` and `profile.nickname` have none:
+ * the build stops until they are set. Merged with the user's options, then validated at once.
+ */
+export const DEFAULT_OPTIONS = {
+  /**
+   * Required. The absolute http(s) URL the built site is served from (with its path if it
+   * lives below the host root). It is the author's profile URL *and* identifier URI on the
+   * wire, so it must never change once people follow it. Normalised with a trailing slash.
+   */
+  siteUrl: "",
+  /**
+   * Required. The absolute http(s) base URL of the sidecar's public endpoints (the XRDS and
+   * the subscribe form point there: `<sidecarUrl>/omb/...`). May equal `siteUrl` when one
+   * server serves both.
+   */
+  sidecarUrl: "",
+  profile: {
+    /** Required. 1–64 lowercase ASCII letters or digits (what every OMB server accepts). */
+    nickname: "",
+    /** Up to 255 bytes. */
+    fullname: "",
+    /** Up to 140 bytes (libomb counts bytes). */
+    bio: "",
+    /** Up to 255 bytes. */
+    location: "",
+    /** "" means the site URL. */
+    homepage: "",
+    /** Absolute URL, or a path on the site such as "/avatar.png"; ideally a 96×96 PNG/JPEG/GIF. */
+    avatar: "",
+    /** The license of the posts; Laconica 0.6–0.8 refuse subscriptions under any other. */
+    license: DEFAULT_LICENSE,
+  },
+  /** The collection (usually a tag) whose items are the posts. */
+  collection: "posts",
+  /** See protocol/notice-text.ts: {title} {url} {shortUrl} {siteUrl} {teaser}. */
+  noticeTemplate: DEFAULT_NOTICE_TEMPLATE,
+  /** Where the short links live: `/s/<id>/`. */
+  shortLinkPrefix: "/s/",
+  /** OpenID 1.x delegation links on the home page: `{ server, delegate }`; null = none. */
+  openid: null as { server: string; delegate?: string } | null,
+  /**
+   * Reserved for the deploy hook (a later release): `{ url, secretEnv }`. Validated now,
+   * used later. `url` defaults to `<sidecarUrl>/hooks/deploy`, `secretEnv` to
+   * FEDERATION_HOOK_SECRET (the *name* of the variable holding the secret, never the secret).
+   */
+  hook: null as { url?: string; secretEnv?: string } | null,
+};
+
+/** The options a user passes: `siteUrl`, `sidecarUrl` and `profile.nickname` are required. */
+export interface FederationOptions {
+  siteUrl: string;
+  sidecarUrl: string;
+  profile: Partial<typeof DEFAULT_OPTIONS.profile> & { nickname: string };
+  collection?: string;
+  noticeTemplate?: string;
+  shortLinkPrefix?: string;
+  openid?: { server: string; delegate?: string } | null;
+  hook?: { url?: string; secretEnv?: string } | null;
+}
+
+export type ResolvedProfile = typeof DEFAULT_OPTIONS.profile;
+
+export interface ResolvedOptions {
+  siteUrl: string;
+  sidecarUrl: string;
+  profile: ResolvedProfile;
+  collection: string;
+  noticeTemplate: string;
+  shortLinkPrefix: string;
+  openid: { server: string; delegate: string } | null;
+  hook: { url: string; secretEnv: string } | null;
+}
+
+export const DEFAULT_HOOK_SECRET_ENV = "FEDERATION_HOOK_SECRET";
+
+export class FederationOptionError extends Error {
+  override name = "FederationOptionError";
+  /** The first bad option, e.g. "profile.nickname". */
+  readonly option: string;
+
+  constructor(readonly problems: readonly Problem[]) {
+    super(
+      problems
+        .map((p) => `eleventy-federation: option "${p.option}" ${p.message}. Fix: ${p.fix}`)
+        .join("\n"),
+    );
+    this.option = problems[0]?.option ?? "";
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The user's options merged over the defaults, checked and normalised. Throws one
+ * FederationOptionError listing every bad option, each with its fix.
+ */
+export function resolveOptions(user: unknown): ResolvedOptions {
+  const input = isRecord(user) ? user : {};
+  const problems = optionProblems(input, Object.keys(DEFAULT_OPTIONS));
+  if (!isRecord(user)) {
+    problems.unshift({
+      option: "(options)",
+      message: `must be an object, got ${JSON.stringify(user)}`,
+      fix: "pass { siteUrl, sidecarUrl, profile: { nickname } } as the second argument of addPlugin",
+    });
+  }
+  if (problems.length > 0) throw new FederationOptionError(problems);
+
+  // Everything below is known valid.
+  const u = input as unknown as FederationOptions;
+  const siteUrl = normaliseBaseUrl(u.siteUrl);
+  const sidecarUrl = normaliseBaseUrl(u.sidecarUrl);
+  const profile = { ...DEFAULT_OPTIONS.profile, ...stripUndefined(u.profile) };
+  profile.homepage = profile.homepage === "" ? siteUrl : profile.homepage;
+  profile.avatar = profile.avatar.startsWith("/")
+    ? new URL(profile.avatar.slice(1), siteUrl).href
+    : profile.avatar;
+  checkAsOmbProfile(siteUrl, profile);
+  const prefix = u.shortLinkPrefix ?? DEFAULT_OPTIONS.shortLinkPrefix;
+  return {
+    siteUrl,
+    sidecarUrl,
+    profile,
+    collection: u.collection ?? DEFAULT_OPTIONS.collection,
+    noticeTemplate: u.noticeTemplate ?? DEFAULT_OPTIONS.noticeTemplate,
+    shortLinkPrefix: `/${prefix.replace(/^\/+|\/+$/g, "")}/`,
+    openid: u.openid ? { server: u.openid.server, delegate: u.openid.delegate ?? "" } : null,
+    hook: u.hook
+      ? {
+          url: u.hook.url ?? sidecarUrl.replace(/\/$/, "") + SIDECAR_PATHS.hook,
+          secretEnv: u.hook.secretEnv ?? DEFAULT_HOOK_SECRET_ENV,
+        }
+      : null,
+  };
+}
+
+/**
+ * The profile once more, exactly as it will go on the wire, through the rules receivers
+ * apply (protocol/validate.ts): whatever the checks above missed stops the build here.
+ */
+function checkAsOmbProfile(siteUrl: string, profile: ResolvedProfile): void {
+  try {
+    validateProfile("listenee", { uri: siteUrl, profile: siteUrl, ...profile });
+  } catch (err) {
+    if (!(err instanceof OmbValidationError)) throw err;
+    const field = err.field.replace(/^omb_listenee_?/, "");
+    const option = field === "" || field === "profile" ? "siteUrl" : `profile.${field}`;
+    throw new FederationOptionError([
+      {
+        option,
+        message: `would be refused by OMB servers (${err.message})`,
+        fix: "change the value",
+      },
+    ]);
+  }
+}
+
+/** Scheme and host lowercased, default port dropped, exactly one trailing slash. */
+export function normaliseBaseUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname.replace(/\/*$/, "/")}`;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,99 @@
+import { MANIFEST_PATH } from "../protocol/manifest.js";
+import { sidecarEndpointUrl } from "../protocol/sidecar-paths.js";
+import { writeXrds } from "../protocol/xrds.js";
+import type { CollectionItem, EleventyConfig } from "./eleventy-types.js";
+import { buildManifest } from "./manifest.js";
+import type { ResolvedOptions } from "./options.js";
+import { absoluteUrl, hasUrl, type PostIndex } from "./posts.js";
+import { shortLinkHtml, shortLinkPath } from "./short-links.js";
+
+/** Where the discovery document is published (the home page's meta tag points here). */
+export const XRDS_PATH = "/xrds.xml";
+
+/**
+ * The file extension of the plugin's virtual templates. Its own template format (added with
+ * addTemplateFormats, which adds to whatever the site's config limits formats to) keeps the
+ * outputs alive in sites that drop `11ty.js`, and enables no format the site left out.
+ */
+export const TEMPLATE_EXTENSION = "eleventy-federation";
+
+type Data = Record<string, unknown>;
+
+/** The XRDS naming the sidecar's OAuth provider and OMB endpoints, the site as LocalID. */
+export function siteXrds(options: ResolvedOptions): string {
+  const at = (e: Parameters<typeof sidecarEndpointUrl>[1]) =>
+    sidecarEndpointUrl(options.sidecarUrl, e);
+  return writeXrds({
+    localId: options.siteUrl,
+    request: at("requestToken"),
+    authorize: at("authorize"),
+    access: at("access"),
+    postNotice: at("postNotice"),
+    updateProfile: at("updateProfile"),
+  });
+}
+
+function posts(data: Data, collection: string): CollectionItem[] {
+  const collections = data.collections as Record<string, CollectionItem[] | undefined> | undefined;
+  return collections?.[collection] ?? [];
+}
+
+function generator(data: Data): string {
+  const eleventy = data.eleventy as { generator?: string } | undefined;
+  return eleventy?.generator
+    ? `eleventy-federation (${eleventy.generator})`
+    : "eleventy-federation";
+}
+
+/**
+ * Adds the XRDS, the manifest and one short link page per post as virtual templates.
+ * `index()` returns the current build's PostIndex.
+ */
+export function addOutputs(
+  eleventyConfig: EleventyConfig,
+  options: ResolvedOptions,
+  index: () => PostIndex,
+): void {
+  const xrds = siteXrds(options);
+  const renderers: Record<string, (data: Data) => string> = {
+    xrds: () => xrds,
+    manifest: (data) =>
+      buildManifest(options, posts(data, options.collection), index(), generator(data)),
+    "short-link": (data) =>
+      shortLinkHtml(
+        absoluteUrl(options.siteUrl, (data.post as CollectionItem & { url: string }).url),
+      ),
+  };
+  eleventyConfig.addExtension(TEMPLATE_EXTENSION, {
+    outputFileExtension: "html",
+    // Permalinks are plain strings or functions, not templates in this format.
+    compileOptions: { permalink: "raw" },
+    compile: (content) => {
+      const render = renderers[content.trim()];
+      if (!render) throw new Error(`eleventy-federation: no virtual template named "${content}"`);
+      return render;
+    },
+  });
+  eleventyConfig.addTemplateFormats(TEMPLATE_EXTENSION);
+
+  const common = { layout: false, eleventyExcludeFromCollections: true };
+  const path = (name: string) => `eleventy-federation/${name}.${TEMPLATE_EXTENSION}`;
+  eleventyConfig.addTemplate(path("xrds"), "xrds", { ...common, permalink: XRDS_PATH });
+  eleventyConfig.addTemplate(path("manifest"), "manifest", {
+    ...common,
+    permalink: MANIFEST_PATH,
+    // Rendered after the posts, whose content the teasers come from.
+    eleventyImport: { collections: [options.collection] },
+  });
+  eleventyConfig.addTemplate(path("short-links"), "short-link", {
+    ...common,
+    pagination: {
+      data: `collections.${options.collection}`,
+      size: 1,
+      alias: "post",
+      before: (items: CollectionItem[] | undefined) => (items ?? []).filter(hasUrl),
+    },
+    permalink: (data: Data) =>
+      `${shortLinkPath(options.shortLinkPrefix, index().shortId(data.post as CollectionItem & { url: string }))}index.html`,
+  });
+}
