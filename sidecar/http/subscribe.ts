@@ -144,6 +144,7 @@ export function subscribeRoutes(ctx: Context): Router {
           "The confirmation carries no request token, and this browser has no subscription in progress.",
         );
       clearFlowCookie(res, cookie);
+      await ctx.store.deletePendingSubscription(pending.requestToken);
       throw declined(serviceName(pending.profileUrl));
     }
     if (!flow)

@@ -149,6 +149,10 @@ export class Store {
     return this.#engine.commit([["pending", p.requestToken, p]]);
   }
 
+  deletePendingSubscription(requestToken: string): Promise<void> {
+    return this.#engine.commit([["pending", requestToken, null]]);
+  }
+
   /** Finishes a subscribe flow: the subscriber saved and the pending flow gone, in one step. */
   async completeSubscription(requestToken: string, s: Subscriber): Promise<void> {
     await this.saveSubscriber(s, [["pending", requestToken, null]]);
