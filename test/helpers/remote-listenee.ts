@@ -155,10 +155,11 @@ export class RemoteListenee {
     for (const [k, v] of Object.entries(this.profile)) {
       if (k !== "uri" && v) params[`omb_listenee_${k}`] = v;
     }
-    Object.assign(params, overrides);
+    const { oauth_token: token = this.requestToken, ...rest } = overrides;
+    Object.assign(params, rest);
     const signed = sign("GET", ep.authorize, params, {
       consumerKey: this.root,
-      token: this.requestToken,
+      token,
       tokenSecret: this.requestSecret,
     });
     return `${ep.authorize}?${formEncode(signed)}`;
