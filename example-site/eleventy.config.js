@@ -27,6 +27,9 @@ export default function (eleventyConfig) {
     },
   });
 
+  // --serve would parse this file's imports with a JavaScript-only parser to watch them,
+  // and the plugin is imported as TypeScript source: let tsx load it, and don't spider it.
+  eleventyConfig.setWatchJavaScriptDependencies(false);
   // Escape every {{ value }} unless marked safe: titles are text, not HTML.
   eleventyConfig.setNunjucksEnvironmentOptions({ autoescape: true });
   eleventyConfig.addPassthroughCopy({ [fromCwd("avatar.png")]: "avatar.png" });
