@@ -206,8 +206,8 @@ describe("without a configured password", () => {
   });
 });
 
-describe("rate limit and https", () => {
-  test("failed logins are limited per address; the cookie is Secure behind https", async () => {
+describe("behind an https proxy", () => {
+  test("failed logins are limited per address; the cookie is Secure; peers sign the public URL", async () => {
     const limited = await startTarget({
       passwordHash: await passwordHash(),
       config: { publicUrl: "https://fed.example/", login: { maxAttempts: 3, windowMinutes: 5 } },
@@ -224,6 +224,15 @@ describe("rate limit and https", () => {
       const blocked = await post(PASSWORD);
       assert.equal(blocked.status, 429);
       assert.match(blocked.body, /Too many login attempts/);
+
+      // Behind a proxy, signatures are checked against the public URL, not the Host header.
+      const r = await RemoteListenee.start();
+      remotes.push(r);
+      await r.discover(limited.url);
+      const viaProxy = await r.getRequestToken({ signUrl: "https://fed.example/omb/requesttoken" });
+      assert.equal(viaProxy.status, 200, viaProxy.body);
+      const direct = await r.getRequestToken();
+      assert.equal(direct.status, 401, "the address the sidecar listens on is not what peers sign");
     } finally {
       await limited.dispose();
     }

@@ -31,6 +31,8 @@ export interface PushOptions {
   token?: string;
   tokenSecret?: string;
   consumerKey?: string;
+  /** Sign for this URL but send to the real one (a sidecar behind a proxy). */
+  signUrl?: string;
   /** Changes the signed set after signing (a tampered request). */
   tamper?: (signed: Params) => void;
 }
@@ -107,7 +109,7 @@ export class RemoteListenee {
 
   /** A signed POST with the given parameters, as libomb sent them. */
   async signedPost(url: string, params: Params, o: PushOptions = {}): Promise<Answer> {
-    const signed = sign("POST", url, params, {
+    const signed = sign("POST", o.signUrl ?? url, params, {
       consumerKey: o.consumerKey ?? this.root,
       token: o.token,
       tokenSecret: o.tokenSecret,
