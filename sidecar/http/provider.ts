@@ -64,7 +64,7 @@ export function providerRoutes(ctx: Context): Router {
       csrf: await auth.csrfToken(req, res),
       request: query,
       alreadyFollowing: request.alreadyFollowing,
-      callbackHost: new URL(request.callback).host,
+      callbackHost: hostOf(request.callback),
     });
     res.status(200).type("html").send(page);
   });
@@ -132,4 +132,13 @@ export function providerRoutes(ctx: Context): Router {
     });
   }
   return router;
+}
+
+/** The host to name on the page; PEAR-valid URLs can still be odd (port 99999). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
