@@ -70,6 +70,15 @@ export const configSchema = z.object({
       debounceSeconds: z.number().min(0).default(60),
     })
     .prefault({}),
+  /** The subscribe form: each attempt makes the sidecar fetch remote URLs, so it is bounded. */
+  subscribe: z
+    .object({
+      /** Subscribe attempts allowed per client address and window (default 60). */
+      maxAttempts: z.number().int().min(1).default(60),
+      /** Length of that window, in minutes (default 10). */
+      windowMinutes: z.number().positive().default(10),
+    })
+    .prefault({}),
   /** The owner's login on the sidecar (authorize page, status page). */
   login: z
     .object({

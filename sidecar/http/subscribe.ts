@@ -60,8 +60,8 @@ export function subscribeRoutes(ctx: Context): Router {
   const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 20 });
   // Each attempt makes the sidecar fetch remote URLs: bound what one client can trigger.
   const startLimit = rateLimit({
-    windowMs: 10 * 60_000,
-    limit: 60,
+    windowMs: config.subscribe.windowMinutes * 60_000,
+    limit: config.subscribe.maxAttempts,
     standardHeaders: "draft-8",
     legacyHeaders: false,
     handler: (_req, _res, next) => next(tooManyAttempts()),

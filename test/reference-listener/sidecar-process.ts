@@ -32,8 +32,12 @@ export interface SidecarProcess {
   dir: string;
   configFile: string;
   dataFile: string;
+  /** The process id (to read its memory use from /proc). */
+  pid: number;
   /** What it wrote to stderr so far (the log), for failure messages. */
   stderr(): string;
+  /** What it wrote to stdout so far (nothing, normally). */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,10 @@ export async function startSidecarProcess(
     config?: Partial<FileConfig>;
     profile?: Partial<typeof SITE_PROFILE>;
     timeoutMs?: number;
+    /** Extra environment variables (e.g. FEDERATION_HOOK_SECRET). */
+    env?: Record<string, string>;
+    /** A script run instead of the CLI, given the same `serve --config <file>` arguments. */
+    entry?: string;
   } = {},
 ): Promise<SidecarProcess> {
   const dir = await mkdtemp(path.join(tmpdir(), "omb-subscribe-"));
@@ -64,14 +72,23 @@ export async function startSidecarProcess(
   };
   const configFile = path.join(dir, "config.json");
   await writeFile(configFile, JSON.stringify(config, null, 2));
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve", "--config", configFile], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, NODE_ENV: "test" },
-  });
+  const entry = opts.entry ?? CLI;
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", entry, "serve", "--config", configFile],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "test", ...opts.env },
+    },
+  );
   let log = "";
+  let out = "";
   child.stderr?.on("data", (c: Buffer) => {
     log = (log + c.toString("utf8")).slice(-200_000);
+  });
+  child.stdout?.on("data", (c: Buffer) => {
+    out = (out + c.toString("utf8")).slice(-200_000);
   });
   const url = await waitForUrl(child, () => log, opts.timeoutMs ?? 20_000);
   const exited = new Promise<void>((resolve) => {
@@ -83,7 +100,9 @@ export async function startSidecarProcess(
     dir,
     configFile,
     dataFile: path.join(dir, "store.json"),
+    pid: child.pid ?? 0,
     stderr: () => log,
+    stdout: () => out,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
