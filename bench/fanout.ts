@@ -1,0 +1,226 @@
+/**
+ * Fan-out: one new notice to 10,000 subscribers at 10,000 destinations (distinct postNotice
+ * URLs `/r/<i>/postnotice`, served by 4 loopback receiver processes), through the real path:
+ * sync (manifest file → outbound log) and the delivery worker (PreparedRequest signing, one
+ * journal append per delivery, group-committed). In the same run, the same HTTP client sends
+ * the same notice unsigned to the same URLs with the same concurrency: the baseline.
+ *   npm run bench:fanout [-- --destinations 10000 --rounds 5 --concurrency 64 --no-fsync]
+ * Prints rates per round, the medians, store writes per delivered notice, and last `ratio: N`
+ * (signed deliveries per second / raw POSTs per second: the median of the per-round ratios).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { OMB_SUCCESS_BODY } from "../protocol/constants.js";
+import { encodeForm } from "../protocol/oauth.js";
+import { parseConfig } from "../sidecar/config.js";
+import { createEvents } from "../sidecar/context.js";
+import { noticeParams } from "../sidecar/delivery/entry-params.js";
+import { DeliveryWorker } from "../sidecar/delivery/worker.js";
+import { createLogger } from "../sidecar/log.js";
+import { HttpClient } from "../sidecar/net/client.js";
+import { Store } from "../sidecar/store/store.js";
+import { syncOnce } from "../sidecar/sync/syncer.js";
+import { testManifest, testNotice, writeManifest } from "../test/helpers/receiver-manifest.js";
+
+const { values } = parseArgs({
+  options: {
+    destinations: { type: "string", default: "10000" },
+    rounds: { type: "string", default: "5" },
+    concurrency: { type: "string", default: "64" },
+    receivers: { type: "string", default: "4" },
+    "no-fsync": { type: "boolean", default: false },
+  },
+});
+const clamp = (v: string, lo: number, hi: number) =>
+  Math.min(hi, Math.max(lo, Math.floor(Number(v) || lo)));
+const DESTINATIONS = clamp(values.destinations, 100, 50_000);
+const ROUNDS = clamp(values.rounds, 1, 10);
+const CONCURRENCY = clamp(values.concurrency, 1, 512);
+const RECEIVERS = clamp(values.receivers, 1, 16);
+const FSYNC = !values["no-fsync"];
+/** No phase may take longer than this. */
+const PHASE_LIMIT_MS = 180_000;
+const SITE = "https://blog.example/";
+const RECEIVER_SCRIPT = fileURLToPath(new URL("./fanout-receiver.ts", import.meta.url));
+
+function within<T>(what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} took over ${PHASE_LIMIT_MS} ms`)),
+      PHASE_LIMIT_MS,
+    );
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+function startReceiver(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", RECEIVER_SCRIPT], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return within(
+    "receiver start",
+    new Promise((resolve, reject) => {
+      let out = "";
+      child.once("exit", (code) => reject(new Error(`receiver exited (${code})`)));
+      child.stdout?.on("data", (c: Buffer) => {
+        out += c.toString();
+        const m = /listening (\d+)/.exec(out);
+        if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
+      });
+    }),
+  );
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), "bench-fanout-"));
+  const receivers = await Promise.all(Array.from({ length: RECEIVERS }, () => startReceiver()));
+  const http = new HttpClient({ allowPrivateNetworks: true, connections: CONCURRENCY });
+  let store: Store | undefined;
+  try {
+    const dataFile = path.join(dir, "store.json");
+    const manifestFile = path.join(dir, "manifest.json");
+    const config = parseConfig(
+      {
+        siteUrl: SITE,
+        publicUrl: SITE,
+        dataFile,
+        manifest: manifestFile,
+        allowPrivateNetworks: true,
+        fsync: FSYNC,
+        delivery: { concurrency: CONCURRENCY },
+      },
+      "bench",
+      dir,
+      {},
+    );
+    store = await Store.open(dataFile, { fsync: FSYNC });
+    const urls: string[] = [];
+    for (let start = 0; start < DESTINATIONS; start += 1000) {
+      const batch: Promise<void>[] = [];
+      for (let i = start; i < Math.min(DESTINATIONS, start + 1000); i++) {
+        const base = receivers[i % RECEIVERS]?.url ?? "";
+        const url = `${base}/r/${i}/postnotice`;
+        urls.push(url);
+        const profile = { ...testManifest(SITE, []).profile, uri: `${base}/user/${i}` };
+        batch.push(
+          store.saveSubscriber({
+            uri: profile.uri,
+            profile,
+            postNoticeUrl: url,
+            updateProfileUrl: `${base}/r/${i}/updateprofile`,
+            token: `t${i}`,
+            secret: `s${i}`,
+            subscribedAt: new Date().toISOString(),
+          }),
+        );
+      }
+      await Promise.all(batch);
+    }
+    const log = createLogger("warn");
+    const deps = { config, store, http, siteHttp: http, log, events: createEvents() };
+    await writeManifest(manifestFile, testManifest(SITE, [0]));
+    await syncOnce(deps, "bench"); // the first sync: archive only
+
+    const rawBody = encodeForm(noticeParams(SITE, testNotice(SITE, 0)));
+    const raw = async (): Promise<number> => {
+      let next = 0;
+      let ok = 0;
+      const t0 = performance.now();
+      const lane = async () => {
+        while (next < urls.length) {
+          const url = urls[next++] as string;
+          const res = await http.postForm(url, rawBody);
+          if (res.status === 200 && res.body.includes(OMB_SUCCESS_BODY)) ok++;
+        }
+      };
+      await within("raw POSTs", Promise.all(Array.from({ length: CONCURRENCY }, lane)));
+      if (ok !== urls.length) throw new Error(`raw: ${ok} of ${urls.length} answered 200`);
+      return urls.length / ((performance.now() - t0) / 1000);
+    };
+
+    const st = store;
+    let writes = 0;
+    let delivered = 0;
+    const signed = async (round: number): Promise<number> => {
+      await writeManifest(manifestFile, testManifest(SITE, [0, round]));
+      const w0 = st.stats.writes;
+      const t0 = performance.now();
+      const result = await syncOnce(deps, "bench");
+      if (result.newNotices !== 1) throw new Error(`sync found ${result.newNotices} new notices`);
+      const worker = new DeliveryWorker(deps);
+      const counts = await within("signed fan-out", worker.drain());
+      const seconds = (performance.now() - t0) / 1000;
+      if (counts.delivered !== urls.length)
+        throw new Error(`signed: ${counts.delivered} of ${urls.length} delivered`);
+      writes += st.stats.writes - w0;
+      delivered += counts.delivered;
+      return counts.delivered / seconds;
+    };
+
+    process.stdout.write(
+      `fan-out: ${fmt(DESTINATIONS)} subscribers at ${fmt(DESTINATIONS)} destinations on ${RECEIVERS} loopback receiver processes, concurrency ${CONCURRENCY}, fsync ${FSYNC ? "on" : "off"}\n`,
+    );
+    // Warm-up of both paths (connections opened, JIT warm), not counted.
+    await raw();
+    await signed(1);
+    writes = 0;
+    delivered = 0;
+    const raws: number[] = [];
+    const signeds: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Each round measures both back to back, in alternating order, so that load from
+      // elsewhere on the machine falls on both alike; the ratio is taken per round.
+      let r = 0;
+      let s = 0;
+      if (round % 2 === 1) {
+        r = await raw();
+        s = await signed(round + 1);
+      } else {
+        s = await signed(round + 1);
+        r = await raw();
+      }
+      raws.push(r);
+      signeds.push(s);
+      ratios.push(s / r);
+      process.stdout.write(
+        `round ${round}: raw ${fmt(r)} POST/s, signed ${fmt(s)} deliveries/s (${(s / r).toFixed(2)})\n`,
+      );
+    }
+    const stats = await Promise.all(
+      receivers.map(
+        async (r) => (await (await fetch(`${r.url}/_stats`)).json()) as Record<string, number>,
+      ),
+    );
+    const checked = stats.reduce((a, s) => a + (s.checked ?? 0), 0);
+    const invalid = stats.reduce((a, s) => a + (s.invalid ?? 0), 0);
+    if (invalid > 0) throw new Error(`${invalid} of ${checked} sampled signatures were invalid`);
+    const rawRate = median(raws);
+    const signedRate = median(signeds);
+    process.stdout.write(
+      `raw unsigned POSTs (same client, same concurrency): ${fmt(rawRate)}/s (median of ${ROUNDS})\n`,
+    );
+    process.stdout.write(
+      `signed deliveries (sync + worker + store): ${fmt(signedRate)}/s (median of ${ROUNDS}); ${checked} sampled signatures verified by the receivers\n`,
+    );
+    process.stdout.write(
+      `store writes per delivered notice: ${(writes / delivered).toFixed(4)} (${fmt(writes)} journal writes for ${fmt(delivered)} deliveries, group-committed)\n`,
+    );
+    process.stdout.write(`ratio: ${median(ratios).toFixed(2)}\n`);
+  } finally {
+    await store?.close();
+    await http.close();
+    for (const r of receivers) r.child.kill("SIGTERM");
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
