@@ -1,0 +1,230 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { signHook } from "../protocol/hook-signature.js";
+import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
+import type { FileConfig } from "../sidecar/config.js";
+import { Store } from "../sidecar/store/store.js";
+import { startReceiver, type TestReceiver, waitFor } from "./helpers/receiver.js";
+import { testManifest, testNotice, writeManifest } from "./helpers/receiver-manifest.js";
+
+/**
+ * The crash-safety promise (docs/readme/delivery.md): the sidecar process is killed with
+ * SIGKILL at many points of a fan-out (during the sync, at start-up, and after every few
+ * dozen deliveries, in the middle of requests), restarted each time, and in the end every
+ * receiver holds every notice, in order, and no destination got a notice twice beyond the
+ * pushes in flight at each kill (≤ concurrency per kill, ≤ 1 per destination per kill).
+ */
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const CLI = path.join(ROOT, "sidecar/cli/main.ts");
+const SITE = "http://site.example/";
+const SECRET = "crash-test-hook-secret";
+const DESTINATIONS = 240;
+const CONCURRENCY = 8;
+const NEW_POSTS = [3, 4, 5];
+const MIN_KILLS = 20;
+const MAX_STARTS = 45;
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<void>;
+}
+
+function startSidecar(configFile: string, log: string[]): Promise<Running> {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve", "--config", configFile], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, FEDERATION_HOOK_SECRET: SECRET },
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let err = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`sidecar did not start in 30 s: ${err.slice(-2000)}`));
+    }, 30_000);
+    child.stderr?.on("data", (c: Buffer) => {
+      err = (err + c.toString()).slice(-20_000);
+      const m = /listening on (http:\/\/\S+\/)/.exec(err);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        log.push(err);
+        resolve({ child, url: m[1], exited });
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sidecar exited (${code}) before listening: ${err.slice(-2000)}`));
+    });
+  });
+}
+
+async function sendHook(url: string): Promise<void> {
+  const body = JSON.stringify({ source: "crash-test", n: Math.random() });
+  await fetch(url + SIDECAR_PATHS.hook.slice(1), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...signHook(SECRET, body) },
+    body,
+    signal: AbortSignal.timeout(20_000),
+  }).catch(() => undefined); // the sidecar may be killed while answering
+}
+
+test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches every destination", {
+  timeout: 240_000,
+}, async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "crash-delivery-"));
+  const receivers: TestReceiver[] = [await startReceiver(), await startReceiver()];
+  const at = (i: number) => receivers[i % receivers.length] as TestReceiver;
+  const log: string[] = [];
+  let current: Running | null = null;
+  try {
+    const dataFile = path.join(dir, "store.json");
+    const manifestFile = path.join(dir, "manifest.json");
+    const configFile = path.join(dir, "config.json");
+    const config: FileConfig = {
+      siteUrl: SITE,
+      publicUrl: SITE,
+      port: 0,
+      dataFile,
+      manifest: manifestFile,
+      allowPrivateNetworks: true,
+      logLevel: "warn",
+      fsync: true,
+      delivery: { concurrency: CONCURRENCY, baseDelaySeconds: 0.05, maxDelaySeconds: 0.2 },
+    };
+    await writeFile(configFile, JSON.stringify(config));
+
+    // Subscribers seeded in the sidecar's store; posts 1 and 2 were published before.
+    const seed = await Store.open(dataFile);
+    for (let i = 0; i < DESTINATIONS; i++) {
+      const r = at(i);
+      const uri = `http://listener${i}.example/user/1`;
+      r.secrets.set(`tok${i}`, `sec${i}`);
+      await seed.saveSubscriber({
+        uri,
+        profile: { ...testManifest(SITE, []).profile, uri, nickname: `u${i}` },
+        postNoticeUrl: r.postNoticeUrl(i),
+        updateProfileUrl: r.updateProfileUrl(i),
+        token: `tok${i}`,
+        secret: `sec${i}`,
+        subscribedAt: new Date().toISOString(),
+      });
+    }
+    const before = testManifest(SITE, [1, 2]);
+    await seed.applySync(
+      [],
+      before.notices.map((n) => n.uri),
+      { initialized: true, profile: { ...before.profile } },
+    );
+    await seed.close();
+    await writeManifest(manifestFile, testManifest(SITE, [1, 2, ...NEW_POSTS]));
+
+    // Kill after every `step` answered deliveries (in the middle of the answer: the sidecar
+    // never reads it, so that push was in flight).
+    const total = DESTINATIONS * NEW_POSTS.length;
+    const step = Math.floor(total / (MIN_KILLS + 4));
+    let answered = 0;
+    let nextKill = step;
+    let kills = 0;
+    const kill = () => {
+      if (current && current.child.exitCode === null && current.child.signalCode === null) {
+        current.child.kill("SIGKILL");
+        kills++;
+      }
+    };
+    for (const r of receivers) {
+      r.onPush = (p) => {
+        if (p.status !== 200) return;
+        answered++;
+        if (answered >= nextKill) {
+          nextKill = answered + step;
+          kill();
+        }
+      };
+    }
+    const want = new Set(NEW_POSTS.map((i) => testNotice(SITE, i).uri));
+    const done = () =>
+      Array.from({ length: DESTINATIONS }, (_, i) => i).every((i) => {
+        const got = new Set(at(i).notices(i));
+        return [...want].every((u) => got.has(u));
+      });
+
+    for (let start = 0; start < MAX_STARTS && !done(); start++) {
+      current = await startSidecar(configFile, log);
+      if (start === 1)
+        kill(); // during start-up: the worker's first scan
+      else {
+        const hooked = sendHook(current.url);
+        if (start === 0) setTimeout(kill, 15); // during the sync itself
+        await hooked;
+      }
+      await Promise.race([
+        current.exited,
+        waitFor(done, "every notice delivered", 60_000).catch(() => undefined),
+      ]);
+    }
+    assert.ok(done(), `not everything delivered after ${MAX_STARTS} starts (${kills} kills)`);
+    assert.ok(kills >= MIN_KILLS, `only ${kills} kills`);
+    // Kill the last one too (nothing may depend on a clean shutdown), then one more start
+    // must bring every cursor to the head, resending only what was in flight.
+    kill();
+    await current?.exited;
+    const caughtUp = async () => {
+      const s = await Store.open(dataFile, { readOnly: true });
+      try {
+        return s.destinations().every((d) => d.cursor === s.headSeq());
+      } finally {
+        await s.close();
+      }
+    };
+    current = await startSidecar(configFile, log);
+    await waitFor(caughtUp, "every cursor at the head after the last restart", 60_000);
+    current.child.kill("SIGTERM");
+    await current.exited;
+
+    let duplicates = 0;
+    for (let i = 0; i < DESTINATIONS; i++) {
+      const got = at(i).notices(i);
+      const firsts = [...new Set(got)];
+      assert.deepEqual(firsts, [...want], `destination ${i}: each notice, in order`);
+      const dup = got.length - want.size;
+      assert.ok(dup <= kills, `destination ${i} got ${dup} duplicates over ${kills} kills`);
+      duplicates += dup;
+    }
+    assert.ok(
+      duplicates <= kills * CONCURRENCY,
+      `${duplicates} duplicates > ${kills} kills × concurrency ${CONCURRENCY}`,
+    );
+    for (const r of receivers) {
+      assert.ok(
+        r.pushes.every((p) => p.signatureValid === true),
+        "every push validly signed",
+      );
+    }
+    const store = await Store.open(dataFile, { readOnly: true });
+    try {
+      const head = store.headSeq();
+      assert.equal(head, NEW_POSTS.length, "each new post appended once, despite the resyncs");
+      assert.ok(
+        store.destinations().every((d) => d.cursor === head),
+        "every cursor at the head",
+      );
+      assert.deepEqual(store.failures(), []);
+    } finally {
+      await store.close();
+    }
+    t.diagnostic(
+      `${kills} SIGKILLs during ${total} deliveries; ${duplicates} resent (in flight at a kill, bound ${kills * CONCURRENCY})`,
+    );
+  } finally {
+    if (current?.child.exitCode === null) current.child.kill("SIGKILL");
+    for (const r of receivers) await r.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
