@@ -96,3 +96,40 @@ test("notifyDeployHook reads the secret from the named variable and never throws
     s.server.close();
   }
 });
+
+test("the plugin calls the hook after a real build to disk, and only then", async () => {
+  const { default: eleventyFederation } = await import("./index.js");
+  const s = await fakeSidecar();
+  const warnings: string[] = [];
+  const handlers: ((e: unknown) => unknown)[] = [];
+  // A stand-in for Eleventy's config: records the eleventy.after handler, ignores the rest.
+  const config = new Proxy(
+    {
+      logger: { warn: (m: string) => warnings.push(m) },
+      on: (event: string, fn: (e: unknown) => unknown) => {
+        if (event === "eleventy.after") handlers.push(fn);
+      },
+    },
+    { get: (target, key) => (key in target ? target[key as keyof typeof target] : () => {}) },
+  );
+  process.env.TEST_PLUGIN_HOOK_SECRET = SECRET;
+  try {
+    eleventyFederation(config as never, {
+      siteUrl: "https://site.example/",
+      sidecarUrl: "https://site.example/",
+      profile: { nickname: "ann" },
+      hook: { url: s.url, secretEnv: "TEST_PLUGIN_HOOK_SECRET" },
+    });
+    const after = handlers[0];
+    assert.ok(after);
+    await after({ runMode: "serve", outputMode: "fs" });
+    await after({ runMode: "build", outputMode: "json" });
+    assert.equal(s.bodies.length, 0, "no hook while serving or for JSON output");
+    await after({ runMode: "build", outputMode: "fs" });
+    assert.equal(s.bodies.length, 1);
+    assert.equal(JSON.parse(s.bodies[0] ?? "{}").source, "eleventy");
+  } finally {
+    delete process.env.TEST_PLUGIN_HOOK_SECRET;
+    s.server.close();
+  }
+});

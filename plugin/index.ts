@@ -1,6 +1,7 @@
 import { sidecarEndpointUrl } from "../protocol/sidecar-paths.js";
 import type { BuildEvent, EleventyConfig } from "./eleventy-types.js";
 import { renderHCard } from "./hcard.js";
+import { notifyDeployHook } from "./hook.js";
 import { resolveOptions } from "./options.js";
 import { absoluteUrl, PostIndex } from "./posts.js";
 import { renderSubscribeForm } from "./subscribe-form.js";
@@ -55,15 +56,15 @@ export default function eleventyFederation(
     homePageTagged = true;
     return tagged;
   });
-  eleventyConfig.on("eleventy.after", () => {
+  eleventyConfig.on("eleventy.after", async (event) => {
     if (!homePageTagged) {
       warn(
         "eleventy-federation: no home page (URL /) was built, so no page tells OMB services where the XRDS is. " +
           "Fix: add an index page at the site root.",
       );
     }
-    // The deploy hook (options.hook, a later release) will be called here, guarded by
-    // shouldRunSideEffects(event).
+    // Tell the sidecar about this build; never fails the build (it warns instead).
+    if (options.hook && shouldRunSideEffects(event)) await notifyDeployHook(options.hook, { warn });
   });
 
   eleventyConfig.addShortcode("federationProfile", () =>
