@@ -7,29 +7,36 @@ import { z } from "zod";
 export const MANIFEST_VERSION = 1;
 export const MANIFEST_PATH = "/federation/manifest.json";
 
-const httpUrl = z
-  .string()
+/**
+ * Text that can be sent: notices and profiles go out form-encoded as UTF-8, which cannot
+ * carry a lone surrogate (JSON "\ud800", or a post's "&#xD800;"); it would make every
+ * delivery of the notice fail. Found by test/fuzz.
+ */
+const text = () =>
+  z.string().refine((s) => !/\p{Cs}/u.test(s), "must be well-formed Unicode (no lone surrogate)");
+
+const httpUrl = text()
   .max(2048)
   .refine((s) => /^https?:\/\/[^\s]+$/i.test(s), "must be an absolute http(s) URL");
 
 export const manifestProfileSchema = z.object({
   uri: httpUrl,
   profile: httpUrl,
-  nickname: z.string().min(1).max(64),
-  fullname: z.string().max(255),
-  bio: z.string().max(2000),
-  location: z.string().max(255),
-  homepage: z.string().max(2048),
-  avatar: z.string().max(2048),
-  license: z.string().max(2048),
+  nickname: text().min(1).max(64),
+  fullname: text().max(255),
+  bio: text().max(2000),
+  location: text().max(255),
+  homepage: text().max(2048),
+  avatar: text().max(2048),
+  license: text().max(2048),
 });
 
 export const manifestNoticeSchema = z.object({
   uri: httpUrl,
   url: httpUrl,
-  content: z.string().min(1).max(10_000),
+  content: text().min(1).max(10_000),
   published: z.iso.datetime({ offset: true }),
-  license: z.string().max(2048),
+  license: text().max(2048),
 });
 
 export const manifestSchema = z.object({
