@@ -27,8 +27,8 @@ const TEASER_SOURCE_CHARS = 600;
 /** URL placeholders, best first: the one kept alone when nothing else fits. */
 const URL_PRIORITY: readonly NoticePlaceholder[] = ["shortUrl", "url", "siteUrl"];
 /** Literal text made only of these may be dropped next to an empty field (" : ", " - "). */
-const SEPARATOR_ONLY = /^[\s\-–—:;,|·•/]*$/u;
-const URL_IN_TEXT = /\b(?:https?|ftp):\/\/[^\s<>"]+/giu;
+const SEPARATOR_ONLY = /^[\s\-–—:;,|·•/]*$/;
+const URL_IN_TEXT = /\b(?:https?|ftp):\/\/[^\s<>"]+/gi;
 
 const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 const words = new Intl.Segmenter("en", { granularity: "word" });
@@ -60,6 +60,7 @@ export function parseNoticeTemplate(template: string): Segment[] {
 
 /** Length as PHP's mb_strlen counts it: Unicode code points (a surrogate pair is one). */
 export function codePointLength(s: string): number {
+  if (!/[\uD800-\uDFFF]/.test(s)) return s.length;
   let n = s.length;
   for (let i = 1; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -70,7 +71,7 @@ export function codePointLength(s: string): number {
 }
 
 export function collapseWhitespace(s: string): string {
-  return s.replace(/\s+/gu, " ").trim();
+  return s.replace(/\s+/g, " ").trim();
 }
 
 /** `https://Example.com/blog/` → `example.com/blog`: how `{siteUrl}` appears in a notice. */
@@ -88,31 +89,62 @@ export function shortenText(text: string, maxChars: number): string {
   const budget = maxChars - codePointLength(ELLIPSIS);
   if (budget < 1) return "";
 
-  let cut = 0;
-  let used = 0;
-  const boundaries = new Set<number>([0]);
-  for (const { segment, index } of graphemes.segment(text)) {
-    used += codePointLength(segment);
-    if (used > budget) break;
-    cut = index + segment.length;
-    boundaries.add(cut);
-  }
+  let { cut, wordCut } = cutPoints(text, budget);
   for (const m of text.matchAll(URL_IN_TEXT)) {
     if (m.index >= cut) break;
     if (cut < m.index + m[0].length) {
+      // Inside a URL: keep the text before it (and look for a word boundary there).
       cut = m.index;
+      wordCut = Math.min(wordCut, cut);
       break;
     }
   }
-  let wordCut = 0;
-  for (const { index } of words.segment(text)) {
-    if (index > cut) break;
-    if (boundaries.has(index)) wordCut = index;
-  }
   if (wordCut >= cut / 2) cut = wordCut;
 
-  const kept = text.slice(0, cut).replace(/[\s\-–—:;,.(/]+$/u, "");
+  const kept = text.slice(0, cut).replace(/[\s\-–—:;,.(/]+$/, "");
   return kept === "" ? "" : kept + ELLIPSIS;
+}
+
+/** The UTF-16 index just after the first `n` code points of `text`. */
+function indexAfterCodePoints(text: string, n: number): number {
+  let i = 0;
+  for (let count = 0; count < n && i < text.length; count++) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+  }
+  return i;
+}
+
+const isPrintableAscii = (c: number) => c >= 0x20 && c < 0x7f;
+
+/**
+ * Whether `i` falls between two grapheme clusters. Between two printable ASCII characters it
+ * always does (no UAX #29 rule joins them), which spares the segmenter for most text.
+ */
+function isGraphemeBoundary(text: string, i: number): boolean {
+  if (i <= 0 || i >= text.length) return true;
+  if (isPrintableAscii(text.charCodeAt(i - 1)) && isPrintableAscii(text.charCodeAt(i))) return true;
+  return graphemes.segment(text).containing(i)?.index === i;
+}
+
+/**
+ * The longest prefix of whole grapheme clusters within `budget` code points, and the last
+ * word boundary at or before it: a space, or for text without spaces near the end (CJK,
+ * Thai) a UAX #29 word boundary that is also a grapheme boundary.
+ */
+function cutPoints(text: string, budget: number): { cut: number; wordCut: number } {
+  const at = indexAfterCodePoints(text, budget);
+  const cut = isGraphemeBoundary(text, at)
+    ? at
+    : (graphemes.segment(text).containing(at)?.index ?? 0);
+  const space = text.lastIndexOf(" ", cut);
+  if (space >= cut / 2 && isGraphemeBoundary(text, space)) return { cut, wordCut: space };
+  const wordSegments = words.segment(text);
+  let wordCut = wordSegments.containing(cut)?.index ?? 0;
+  for (let tries = 0; tries < 8 && !isGraphemeBoundary(text, wordCut); tries++) {
+    wordCut = wordSegments.containing(wordCut - 1)?.index ?? 0;
+  }
+  return { cut, wordCut: isGraphemeBoundary(text, wordCut) ? wordCut : 0 };
 }
 
 function render(segments: readonly Segment[], vars: NoticeVars): string {
@@ -129,6 +161,19 @@ function render(segments: readonly Segment[], vars: NoticeVars): string {
     }
   });
   return parts.join("").trim();
+}
+
+/** Parsed templates: a site has one or two, and each post's notice would parse it again. */
+const parsedTemplates = new Map<string, Segment[]>();
+
+function parsedTemplate(template: string): Segment[] {
+  let segments = parsedTemplates.get(template);
+  if (segments === undefined) {
+    segments = parseNoticeTemplate(template);
+    if (parsedTemplates.size >= 32) parsedTemplates.clear();
+    parsedTemplates.set(template, segments);
+  }
+  return segments;
 }
 
 function countField(segments: readonly Segment[], field: NoticePlaceholder): number {
@@ -162,7 +207,7 @@ export function renderNoticeText(
   vars: NoticeVars,
   maxChars = NOTICE_MAX_CHARS,
 ): string {
-  const segments = parseNoticeTemplate(template);
+  const segments = parsedTemplate(template);
   let v: NoticeVars = {
     title: collapseWhitespace(vars.title),
     url: vars.url.trim(),

@@ -1,0 +1,35 @@
+/**
+ * One timed build for bench/build.ts, in its own process so no build warms another's caches.
+ * Usage: build-run.ts <plain|plugin> <input dir> <output dir>. Prints one JSON line.
+ */
+import { Eleventy } from "@11ty/eleventy";
+import eleventyFederation from "../plugin/index.js";
+
+const [mode, input, output] = process.argv.slice(2);
+if ((mode !== "plain" && mode !== "plugin") || !input || !output) {
+  throw new Error("usage: build-run.ts <plain|plugin> <input dir> <output dir>");
+}
+
+const started = performance.now();
+const cpuStarted = process.cpuUsage();
+const elev = new Eleventy(input, output, {
+  configPath: false,
+  quietMode: true,
+  config: (cfg) => {
+    const c = cfg as { addPlugin(p: unknown, o: unknown): void };
+    if (mode === "plugin") {
+      c.addPlugin(eleventyFederation, {
+        siteUrl: "https://blog.example.com/",
+        sidecarUrl: "https://blog.example.com/",
+        profile: { nickname: "bench", fullname: "Bench Mark" },
+      });
+    }
+  },
+});
+await elev.write();
+const cpu = process.cpuUsage(cpuStarted);
+// CPU time (all threads, user + kernel: file writes included) is what other processes on a
+// shared machine disturb least; wall time is printed beside it.
+console.log(
+  JSON.stringify({ mode, ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 }),
+);
