@@ -1,13 +1,16 @@
 /**
  * One timed build for bench/build.ts, in its own process so no build warms another's caches.
- * Usage: build-run.ts <plain|plugin> <input dir> <output dir>. Prints one JSON line.
+ * Usage: build-run.ts <plain|plugin|plugin-no-short-links> <input dir> <output dir>.
+ * Prints one JSON line.
  */
 import { Eleventy } from "@11ty/eleventy";
 import eleventyFederation from "../plugin/index.js";
 
 const [mode, input, output] = process.argv.slice(2);
-if ((mode !== "plain" && mode !== "plugin") || !input || !output) {
-  throw new Error("usage: build-run.ts <plain|plugin> <input dir> <output dir>");
+if (!["plain", "plugin", "plugin-no-short-links"].includes(mode ?? "") || !input || !output) {
+  throw new Error(
+    "usage: build-run.ts <plain|plugin|plugin-no-short-links> <input dir> <output dir>",
+  );
 }
 
 const started = performance.now();
@@ -17,11 +20,12 @@ const elev = new Eleventy(input, output, {
   quietMode: true,
   config: (cfg) => {
     const c = cfg as { addPlugin(p: unknown, o: unknown): void };
-    if (mode === "plugin") {
+    if (mode !== "plain") {
       c.addPlugin(eleventyFederation, {
         siteUrl: "https://blog.example.com/",
         sidecarUrl: "https://blog.example.com/",
         profile: { nickname: "bench", fullname: "Bench Mark" },
+        shortLinks: mode === "plugin",
       });
     }
   },

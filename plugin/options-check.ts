@@ -175,6 +175,14 @@ const shortLinkPrefix: Check = (_option, value) => {
   return null;
 };
 
+const boolean: Check = (_option, value) =>
+  value === undefined || typeof value === "boolean"
+    ? null
+    : {
+        message: `must be true or false, got ${show(value)}`,
+        fix: "write true or false, without quotes",
+      };
+
 const envName: Check = (_option, value) =>
   value === undefined || (typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value))
     ? null
@@ -258,6 +266,7 @@ export function optionProblems(
     collection: (o, v) => (v === undefined ? null : nonEmptyString(o, v)),
     noticeTemplate,
     shortLinkPrefix,
+    shortLinks: boolean,
   };
   for (const [key, check] of Object.entries(top)) {
     const p = check(key, input[key]);

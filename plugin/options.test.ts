@@ -30,6 +30,7 @@ describe("resolveOptions", () => {
     assert.equal(o.profile.license, DEFAULT_LICENSE);
     assert.equal(o.collection, "posts");
     assert.equal(o.shortLinkPrefix, "/s/");
+    assert.equal(o.shortLinks, true);
     assert.equal(o.openid, null);
     assert.equal(o.hook, null);
   });

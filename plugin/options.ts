@@ -43,6 +43,12 @@ export const DEFAULT_OPTIONS = {
   noticeTemplate: DEFAULT_NOTICE_TEMPLATE,
   /** Where the short links live: `/s/<id>/`. */
   shortLinkPrefix: "/s/",
+  /**
+   * One static redirect page per post, used as `{shortUrl}` in notices. Each is a page
+   * Eleventy builds (about 0.1 ms each): a very large site may turn them off, and `{shortUrl}`
+   * then stands for the post's own URL.
+   */
+  shortLinks: true,
   /** OpenID 1.x delegation links on the home page: `{ server, delegate }`; null = none. */
   openid: null as { server: string; delegate?: string } | null,
   /**
@@ -61,6 +67,7 @@ export interface FederationOptions {
   collection?: string;
   noticeTemplate?: string;
   shortLinkPrefix?: string;
+  shortLinks?: boolean;
   openid?: { server: string; delegate?: string } | null;
   hook?: { url?: string; secretEnv?: string } | null;
 }
@@ -74,6 +81,7 @@ export interface ResolvedOptions {
   collection: string;
   noticeTemplate: string;
   shortLinkPrefix: string;
+  shortLinks: boolean;
   openid: { server: string; delegate: string } | null;
   hook: { url: string; secretEnv: string } | null;
 }
@@ -133,6 +141,7 @@ export function resolveOptions(user: unknown): ResolvedOptions {
     collection: u.collection ?? DEFAULT_OPTIONS.collection,
     noticeTemplate: u.noticeTemplate ?? DEFAULT_OPTIONS.noticeTemplate,
     shortLinkPrefix: `/${prefix.replace(/^\/+|\/+$/g, "")}/`,
+    shortLinks: u.shortLinks ?? DEFAULT_OPTIONS.shortLinks,
     openid: u.openid ? { server: u.openid.server, delegate: u.openid.delegate ?? "" } : null,
     hook: u.hook
       ? {

@@ -66,7 +66,9 @@ export class PostIndex {
     return id;
   }
 
+  /** The post's short link, or its own URL when short links are turned off. */
   shortUrl(item: CollectionItem & { url: string }): string {
+    if (!this.options.shortLinks) return absoluteUrl(this.options.siteUrl, item.url);
     return absoluteUrl(
       this.options.siteUrl,
       shortLinkPath(this.options.shortLinkPrefix, this.shortId(item)),

@@ -85,6 +85,7 @@ export function addOutputs(
     // Rendered after the posts, whose content the teasers come from.
     eleventyImport: { collections: [options.collection] },
   });
+  if (!options.shortLinks) return;
   eleventyConfig.addTemplate(path("short-links"), "short-link", {
     ...common,
     pagination: {

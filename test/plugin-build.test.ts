@@ -169,6 +169,38 @@ describe("plugin registration", () => {
     assert.deepEqual(m.notices, [], "a site without posts has an empty manifest");
   });
 
+  it("builds no short links when they are turned off, and notices link the post itself", async () => {
+    const site = await mkdtemp(path.join(tmpdir(), "eleventy-federation-"));
+    try {
+      await writeFile(path.join(site, "index.md"), "<html><head></head><body>hi</body></html>\n");
+      await writeFile(
+        path.join(site, "p.md"),
+        "---\ntitle: A post\ntags: posts\ndate: 2024-01-01\n---\nText.\n",
+      );
+      const elev = new Eleventy(site, path.join(site, "_site"), {
+        configPath: false,
+        quietMode: true,
+        config: (cfg) =>
+          (cfg as { addPlugin(p: unknown, o: unknown): void }).addPlugin(eleventyFederation, {
+            ...options,
+            shortLinks: false,
+          }),
+      });
+      const out = await elev.toJSON();
+      assert.ok(!out.some((o) => String(o.url).startsWith("/s/")), "no short link pages");
+      const m = parseManifest(
+        JSON.parse(out.find((o) => o.url === MANIFEST_PATH)?.content ?? ""),
+        "test",
+      );
+      assert.equal(
+        m.notices[0]?.content,
+        "A post (https://a.example/p/) - posted on a.example : Text.",
+      );
+    } finally {
+      await rm(site, { recursive: true, force: true });
+    }
+  });
+
   it("stops the build on a bad option with a message naming it", async () => {
     const elev = new Eleventy(dir, path.join(dir, "_site"), {
       configPath: false,
