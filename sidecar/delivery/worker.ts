@@ -5,6 +5,7 @@ import type { HttpClient } from "../net/client.js";
 import type { Store } from "../store/store.js";
 import type { Destination, OutboundEntry } from "../store/types.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
+import { DueTimer } from "./due-timer.js";
 import { PreparedEntries } from "./entry-params.js";
 import { type PushResult, pushEntry } from "./push-entry.js";
 
@@ -40,8 +41,6 @@ const ENTRIES_PER_TURN = 32;
 /** How long stop() waits for pushes in flight (they are resent after the restart). */
 const STOP_WAIT_MS = 5000;
 const DAY_MS = 86_400_000;
-/** setTimeout's largest delay. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The delivery worker: every destination (distinct postNotice URL) has a cursor into the
@@ -62,12 +61,12 @@ export class DeliveryWorker {
   #queueHead = 0;
   readonly #queued = new Set<string>();
   readonly #active = new Set<string>();
-  /** Destinations waiting for their retry time: url → due (ms). */
-  readonly #waiting = new Map<string, number>();
+  /** Destinations waiting for their retry time. */
+  readonly #waiting = new DueTimer((urls) => {
+    for (const url of urls) this.#enqueue(url);
+  });
   /** In a drain, destinations that failed once are left for later. */
   readonly #failedInDrain = new Set<string>();
-  #timer: NodeJS.Timeout | null = null;
-  #timerAt = Number.POSITIVE_INFINITY;
   #mode: "idle" | "serve" | "drain" = "idle";
   #stopped = false;
   /** Set once stop() stopped waiting: late answers are not recorded (the store may be closed). */
@@ -112,6 +111,7 @@ export class DeliveryWorker {
   async drain(opts: DrainOptions = {}): Promise<DeliveryCounts> {
     if (this.#mode !== "idle") throw new Error("DeliveryWorker: drain() needs an idle worker");
     this.#mode = "drain";
+    this.#failedInDrain.clear();
     this.#onProgress = opts.onProgress;
     if (opts.includeGaveUp) {
       for (const d of this.#deps.store.destinations()) {
@@ -134,8 +134,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#deps.events?.off("outbound", this.#wake);
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#waiting.clear();
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
       this.idle(),
@@ -320,36 +319,7 @@ export class DeliveryWorker {
   }
 
   #wait(url: string, due: number): void {
-    if (this.#stopped) return;
-    this.#waiting.set(url, due);
-    if (due < this.#timerAt) this.#arm(due);
-  }
-
-  #arm(due: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerAt = due;
-    this.#timer = setTimeout(
-      () => this.#onTimer(),
-      Math.min(MAX_TIMER_MS, Math.max(0, due - Date.now())),
-    );
-    this.#timer.unref();
-  }
-
-  #onTimer(): void {
-    this.#timer = null;
-    this.#timerAt = Number.POSITIVE_INFINITY;
-    const now = Date.now();
-    let next = Number.POSITIVE_INFINITY;
-    const due: string[] = [];
-    for (const [url, at] of this.#waiting) {
-      if (at <= now) due.push(url);
-      else next = Math.min(next, at);
-    }
-    for (const url of due) {
-      this.#waiting.delete(url);
-      this.#enqueue(url);
-    }
-    if (next < Number.POSITIVE_INFINITY) this.#arm(next);
+    if (!this.#stopped) this.#waiting.set(url, due);
   }
 }
 
