@@ -24,6 +24,7 @@ export interface TransformContext {
 export interface BuildEvent {
   runMode: "build" | "serve" | "watch";
   outputMode: "fs" | "json" | "ndjson";
+  incremental?: boolean;
 }
 
 export interface ExtensionOptions {

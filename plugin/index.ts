@@ -57,7 +57,8 @@ export default function eleventyFederation(
     return tagged;
   });
   eleventyConfig.on("eleventy.after", async (event) => {
-    if (!homePageTagged) {
+    // An incremental rebuild may skip the home page: only a full build can tell it is missing.
+    if (!homePageTagged && !event.incremental) {
       warn(
         "eleventy-federation: no home page (URL /) was built, so no page tells OMB services where the XRDS is. " +
           "Fix: add an index page at the site root.",

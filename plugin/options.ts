@@ -52,9 +52,11 @@ export const DEFAULT_OPTIONS = {
   /** OpenID 1.x delegation links on the home page: `{ server, delegate }`; null = none. */
   openid: null as { server: string; delegate?: string } | null,
   /**
-   * Reserved for the deploy hook (a later release): `{ url, secretEnv }`. Validated now,
-   * used later. `url` defaults to `<sidecarUrl>/hooks/deploy`, `secretEnv` to
+   * The deploy hook: `{ url, secretEnv }`. After a real build to disk (not serve, watch or
+   * toJSON) the plugin POSTs a signed request there so the sidecar reads the new manifest;
+   * a failure only warns. `url` defaults to `<sidecarUrl>/hooks/deploy`, `secretEnv` to
    * FEDERATION_HOOK_SECRET (the *name* of the variable holding the secret, never the secret).
+   * null = no call (the sidecar can poll the manifest instead).
    */
   hook: null as { url?: string; secretEnv?: string } | null,
 };
