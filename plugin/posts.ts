@@ -109,7 +109,9 @@ export class PostIndex {
       }
       return capped.text;
     }
-    const title = typeof item.data.title === "string" ? item.data.title : "";
+    // YAML reads `title: 2024` as a number: still the title.
+    const { title: t } = item.data;
+    const title = typeof t === "string" || typeof t === "number" ? String(t) : "";
     return renderNoticeText(this.options.noticeTemplate, {
       title,
       url,
