@@ -11,9 +11,14 @@ function positiveInt(raw: string | undefined): number | undefined {
   return raw && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+/** How many generated inputs (or requests): FUZZ_RUNS when set, else `quick` (for `npm test`). */
+export function fuzzRuns(quick: number): number {
+  return positiveInt(process.env.FUZZ_RUNS) ?? quick;
+}
+
 /** Generated inputs per property. */
-export const FUZZ_RUNS = positiveInt(process.env.FUZZ_RUNS) ?? 200;
-const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+export const FUZZ_RUNS = fuzzRuns(200);
+export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
 export interface PropertyOptions {
   /** Runs for this property, default FUZZ_RUNS (big inputs ask for fewer). */
