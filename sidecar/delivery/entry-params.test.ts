@@ -45,14 +45,34 @@ test("updateProfile sends all nine fields, blanks as empty strings", () => {
   assert.equal(p.omb_version, OMB_VERSION);
 });
 
+test("a profile entry is pushed as the site URL's, whatever URI the manifest gave", () => {
+  const prepared = new PreparedEntries("https://site.example/");
+  const profile = {
+    uri: "https://site.example",
+    profile: "https://site.example/",
+    nickname: "ann",
+    license: DEFAULT_LICENSE,
+    fullname: "",
+    homepage: "",
+    bio: "",
+    location: "",
+    avatar: "",
+  };
+  const entry: OutboundEntry = { seq: 1, kind: "profile", profile, addedAt: "" };
+  const params = parseForm(prepared.get(entry).sign("POST", "http://a.example/u", "t", "s").body);
+  assert.equal(params.omb_listenee, "https://site.example/");
+});
+
 test("one prepared request per entry, reused across destinations, each signature valid", () => {
-  const prepared = new PreparedEntries("https://site.example/", () => "https://site.example/");
+  const prepared = new PreparedEntries("https://site.example/");
   const entry: OutboundEntry = { seq: 7, kind: "notice", notice, addedAt: "" };
   assert.equal(prepared.get(entry), prepared.get(entry));
   for (const url of ["http://a.example/postnotice", "http://b.example:8080/omb/postnotice"]) {
     const { body } = prepared.get(entry).sign("POST", url, "tok", "sec");
     const params = parseForm(body);
     assert.equal(params.omb_notice_content, notice.content);
+    assert.equal(params.omb_listenee, "https://site.example/");
+    assert.equal(params.oauth_consumer_key, "https://site.example/");
     assert.ok(verifySignature("POST", url, params, "", "sec"));
     assert.equal(verifySignature("POST", url, params, "", "other"), false);
   }

@@ -33,16 +33,16 @@ const CACHE_SIZE = 256;
 /**
  * One PreparedRequest per outbound entry, built on first use and kept while the entry is
  * being fanned out: its parameters are encoded once, and each destination only adds its
- * URL, token, nonce and timestamp (protocol/oauth-fast.ts).
+ * URL, token, nonce and timestamp (protocol/oauth-fast.ts). `siteUrl` is both the OAuth
+ * consumer key and `omb_listenee`: the subscriptions were made under it, and a receiver that
+ * binds tokens to their listenee (OMB.md P5) answers anything else with 403.
  */
 export class PreparedEntries {
-  readonly #consumerKey: string;
-  readonly #listenee: () => string;
+  readonly #siteUrl: string;
   readonly #cache = new Map<number, PreparedRequest>();
 
-  constructor(consumerKey: string, listenee: () => string) {
-    this.#consumerKey = consumerKey;
-    this.#listenee = listenee;
+  constructor(siteUrl: string) {
+    this.#siteUrl = siteUrl;
   }
 
   get(entry: OutboundEntry): PreparedRequest {
@@ -50,9 +50,9 @@ export class PreparedEntries {
     if (cached) return cached;
     const params =
       entry.kind === "notice"
-        ? noticeParams(this.#listenee(), entry.notice)
-        : profileParams(entry.profile);
-    const prepared = new PreparedRequest(params, this.#consumerKey);
+        ? noticeParams(this.#siteUrl, entry.notice)
+        : profileParams({ ...entry.profile, uri: this.#siteUrl });
+    const prepared = new PreparedRequest(params, this.#siteUrl);
     if (this.#cache.size >= CACHE_SIZE) {
       const oldest = this.#cache.keys().next();
       if (!oldest.done) this.#cache.delete(oldest.value);

@@ -82,10 +82,7 @@ export class DeliveryWorker {
     this.#giveUpMs = d.giveUpAfterDays * DAY_MS;
     this.#concurrency = d.concurrency;
     this.#random = opts.random ?? Math.random;
-    this.#prepared = new PreparedEntries(
-      deps.config.siteUrl,
-      () => deps.store.syncState().profile?.uri ?? deps.config.siteUrl,
-    );
+    this.#prepared = new PreparedEntries(deps.config.siteUrl);
   }
 
   /** Runs in the background: resumes every destination, then follows "outbound" events. */

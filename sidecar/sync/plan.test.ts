@@ -92,3 +92,10 @@ test("notices and profiles a receiver would refuse are held back and reported", 
   assert.deepEqual(p.profile, profile, "the last good profile stays recorded");
   assert.match(p.profileError ?? "", /nickname/);
 });
+
+test("the profile is recorded under the site URL; a different manifest URI alone pushes nothing", () => {
+  const m = manifest([1], { ...profile, uri: "https://site.example" });
+  const plan = planSync(m, { initialized: true, profile }, () => true, SITE);
+  assert.equal(plan.profile?.uri, SITE);
+  assert.deepEqual(plan.entries, []);
+});

@@ -21,9 +21,10 @@ export interface SyncPlan {
   firstSync: boolean;
 }
 
-export function manifestOmbProfile(p: ManifestProfile): OmbProfile {
+/** The manifest's profile as OMB sends it; `uri` is the site URL (see PreparedEntries). */
+export function manifestOmbProfile(p: ManifestProfile, siteUrl: string): OmbProfile {
   return {
-    uri: p.uri,
+    uri: siteUrl,
     profile: p.profile,
     nickname: p.nickname,
     license: p.license,
@@ -44,8 +45,9 @@ export function planSync(
   manifest: Manifest,
   state: SyncState,
   isPublished: (uri: string) => boolean,
+  siteUrl: string = manifest.profile.uri,
 ): SyncPlan {
-  const profile = manifestOmbProfile(manifest.profile);
+  const profile = manifestOmbProfile(manifest.profile, siteUrl);
   const fresh = newNoticesOldestFirst(manifest, isPublished);
   if (!state.initialized) {
     return {

@@ -71,7 +71,14 @@ export async function syncOnce(
     await store.saveSyncState({ ...rest, lastSyncAt: now, lastSyncSource: source });
     return { ...EMPTY, outcome: "not-modified", destinations };
   }
-  const plan = planSync(read.manifest, state, (uri) => store.isPublished(uri));
+  const siteUrl = deps.config.siteUrl;
+  if (read.manifest.profile.uri !== siteUrl) {
+    log.warn(
+      { manifestUri: read.manifest.profile.uri, siteUrl },
+      "the manifest's profile URI differs from the config's \"siteUrl\"; pushing as siteUrl (the identity subscribers know). Give the plugin and the sidecar the same site URL.",
+    );
+  }
+  const plan = planSync(read.manifest, state, (uri) => store.isPublished(uri), siteUrl);
   const next: SyncState = {
     initialized: true,
     lastSyncAt: now,
