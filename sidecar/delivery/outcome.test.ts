@@ -55,3 +55,13 @@ test("network failures retry; programming errors are not swallowed", () => {
   assert.equal(o.kind, "retry");
   assert.throws(() => classifyError(new TypeError("bug")), TypeError);
 });
+
+test('StatusNet\'s 500 "Duplicate notice" (a resend after a crash) counts as delivered', () => {
+  assert.deepEqual(classifyResponse(res(500, "<p>Duplicate notice</p>")), { kind: "delivered" });
+  assert.equal(classifyResponse(res(500, "Database error")).kind, "retry");
+  assert.equal(
+    classifyResponse(res(502, "Duplicate notice")).kind,
+    "retry",
+    "only StatusNet's 500",
+  );
+});

@@ -6,6 +6,8 @@ import { parseRetryAfter } from "./backoff.js";
  * What one push (postNotice or updateProfile) to a destination came to. The policy
  * (docs/readme/delivery.md "Retries and giving up"):
  * - 200 whose body contains the literal `omb_version=…` (libomb's substring check): delivered;
+ * - 500 "Duplicate notice": StatusNet 0.9 already holds that notice URI (we resent it after a
+ *   crash, when it was in flight): delivered, or the destination would retry it for days;
  * - 403: the listener revoked our token (OMB has no unsubscribe message): that subscription ends;
  * - 5xx, 408, 429, 3xx, a 200 without the success text, timeouts, resets, refused
  *   connections: retried with backoff (Retry-After honoured);
@@ -17,6 +19,9 @@ export type Outcome =
   | { kind: "revoked"; status: number; body: string }
   | { kind: "retry"; error: string; status?: number; retryAfterMs?: number }
   | { kind: "refused"; error: string; status: number };
+
+/** StatusNet 0.9's answer to a notice URI it already stored (OMB.md §4 error table). */
+const DUPLICATE_NOTICE = /duplicate notice/i;
 
 /** Longest piece of a response body kept in errors and logs. */
 const BODY_EXCERPT_CHARS = 300;
@@ -37,6 +42,7 @@ export function classifyResponse(res: HttpResponse, now = Date.now()): Outcome {
     };
   }
   if (status === 403) return { kind: "revoked", status, body: excerpt(res.body) };
+  if (status === 500 && DUPLICATE_NOTICE.test(res.body)) return { kind: "delivered" };
   const error = `HTTP ${status}: ${excerpt(res.body) || "(empty body)"}`;
   if (status >= 500 || status === 408 || status === 429 || (status >= 300 && status < 400)) {
     const retryAfterMs = parseRetryAfter(res.headers["retry-after"], now);
