@@ -21,10 +21,12 @@ import {
  */
 
 /**
- * How many distinct URLs keep their encoded base URL (first in, first out). A fan-out has
- * one per destination; past this the URL is simply encoded again (~1 µs).
+ * How many distinct URLs keep their encoded base URL (first in, first out), shared by
+ * every PreparedRequest: a fan-out has one URL per destination and a new PreparedRequest
+ * per notice. Past this a URL is simply encoded again (~1 µs).
  */
-const URL_CACHE_SIZE = 4096;
+const URL_CACHE_SIZE = 65_536;
+const encodedUrls = new Map<string, string | null>();
 
 /** The oauth_* names in sorted order (oauth_signature only in the body). */
 const FIRST_OAUTH = OAUTH.consumerKey;
@@ -58,7 +60,6 @@ export class PreparedRequest {
   readonly #keyForm: string;
   readonly #keyBase: string;
   /** URL → `enc(base URL)`, or null when the URL has a query (general path). */
-  readonly #urls = new Map<string, string | null>();
 
   constructor(params: OAuthParams, consumerKey: string) {
     this.#params = { ...params };
@@ -120,15 +121,15 @@ export class PreparedRequest {
   }
 
   #encodedBaseUrl(url: string): string | null {
-    const cached = this.#urls.get(url);
+    const cached = encodedUrls.get(url);
     if (cached !== undefined) return cached;
     const { baseUrl, query } = splitSigningUrl(url);
     const encoded = query === undefined ? percentEncode(baseUrl) : null;
-    if (this.#urls.size >= URL_CACHE_SIZE) {
-      const oldest = this.#urls.keys().next();
-      if (!oldest.done) this.#urls.delete(oldest.value);
+    if (encodedUrls.size >= URL_CACHE_SIZE) {
+      const oldest = encodedUrls.keys().next();
+      if (!oldest.done) encodedUrls.delete(oldest.value);
     }
-    this.#urls.set(url, encoded);
+    encodedUrls.set(url, encoded);
     return encoded;
   }
 }

@@ -15,7 +15,7 @@ export class ManifestSourceError extends Error {
 /**
  * Reads the published manifest named by the config's `manifest` key: a URL (conditional
  * GET with the validators of the last read) or a file path. "not-modified" when the
- * server says so or the file's mtime matches.
+ * server says so or the file is unchanged.
  */
 export async function readManifest(
   ctx: Pick<Context, "config" | "siteHttp">,
@@ -51,11 +51,13 @@ export async function readManifest(
     validators = { etag: res.headers.etag, lastModified: res.headers["last-modified"] };
   } else {
     try {
-      const s = await stat(source);
-      const mtime = s.mtime.toUTCString();
-      if (previous.lastModified === mtime && !previous.etag) return "not-modified";
+      const s = await stat(source, { bigint: true });
+      // A file's validator is its mtime to the nanosecond plus its size: a rebuild within the
+      // same second as the last read must not look unchanged.
+      const version = `file:${s.mtimeNs}:${s.size}`;
+      if (previous.etag === version) return "not-modified";
       text = await readFile(source, "utf8");
-      validators = { lastModified: mtime };
+      validators = { etag: version };
     } catch (e) {
       throw new ManifestSourceError(
         `eleventy-federation: cannot read the manifest file ${source} (${(e as NodeJS.ErrnoException).code ?? e}). Build the site first.`,

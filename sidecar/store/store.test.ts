@@ -72,6 +72,24 @@ describe("Store", () => {
     await s.close();
   });
 
+  it("restarts a given-up destination at the head when someone subscribes there again", async () => {
+    const s = await Store.open(":memory:");
+    await s.saveSubscriber(fakeSubscriber(1));
+    const url = fakeSubscriber(1).postNoticeUrl;
+    await s.applySync([{ kind: "notice", notice: notice(1) }], [], { initialized: true });
+    const d = s.destination(url);
+    assert.ok(d);
+    await s.saveDestination({
+      ...d,
+      attempts: 9,
+      gaveUpAt: new Date().toISOString(),
+      lastError: "down",
+    });
+    await s.saveSubscriber({ ...fakeSubscriber(1), token: "new" });
+    assert.deepEqual(s.destination(url), { url, cursor: 1, attempts: 0 });
+    await s.close();
+  });
+
   it("drops a destination with its last subscriber and records why", async () => {
     const s = await Store.open(":memory:");
     await s.saveSubscriber(fakeSubscriber(1, 2));

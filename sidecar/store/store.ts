@@ -110,10 +110,16 @@ export class Store {
     return [...uris].map((u) => this.#t.get<Subscriber>("subscribers", u)).filter((s) => !!s);
   }
 
-  /** Adds or replaces a subscriber; a new destination starts at the head of the log. */
+  /**
+   * Adds or replaces a subscriber. A new destination, or one that was given up, starts
+   * afresh at the head of the log: a new subscription never receives the backlog.
+   */
   saveSubscriber(s: Subscriber, also: Op[] = []): Promise<void> {
     const ops: Op[] = [["subscribers", s.uri, s], ...also];
-    if (!this.#t.get("destinations", s.postNoticeUrl)) {
+    if (
+      !this.#t.get<Destination>("destinations", s.postNoticeUrl) ||
+      this.#t.get<Destination>("destinations", s.postNoticeUrl)?.gaveUpAt
+    ) {
       const d: Destination = { url: s.postNoticeUrl, cursor: this.headSeq(), attempts: 0 };
       ops.push(["destinations", d.url, d]);
     }
