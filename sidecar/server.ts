@@ -4,6 +4,7 @@ import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type Context, createEvents } from "./context.js";
 import { DeliveryWorker } from "./delivery/worker.js";
+import { startInboxSync } from "./inbox/sync.js";
 import { createLogger, type Logger } from "./log.js";
 import { HttpClient } from "./net/client.js";
 import { Store } from "./store/store.js";
@@ -71,6 +72,7 @@ export async function startSidecar(
   const worker = new DeliveryWorker(ctx);
   worker.start();
   const poller = startPoller(ctx, syncerFor(ctx));
+  const inboxSync = startInboxSync(ctx);
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -82,6 +84,7 @@ export async function startSidecar(
       await poller.stop();
       await syncerFor(ctx).idle();
       await worker.stop();
+      await inboxSync.close();
       await http.close();
       await siteHttp.close();
       await store.close();

@@ -13,7 +13,6 @@ import {
   redirectToLogin,
 } from "../auth/owner.js";
 import type { Context } from "../context.js";
-import { startInboxSync } from "../inbox/sync.js";
 import { FOLLOWING_EVENT, receiveNotice } from "../omb/inbound-notice.js";
 import { receiveProfile } from "../omb/inbound-profile.js";
 import { formBodyText, oauthParams, rawQuery } from "../omb/inbound-request.js";
@@ -31,7 +30,6 @@ import { PageError, ProtocolError } from "./errors.js";
 export function providerRoutes(ctx: Context): Router {
   const router = Router();
   const auth = ownerSessions(ctx);
-  startInboxSync(ctx);
 
   // Anyone can sign a request-token call (the consumer secret is empty): bound the writes.
   const requestTokenLimit = rateLimit({
