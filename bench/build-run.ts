@@ -32,8 +32,8 @@ const elev = new Eleventy(input, output, {
 });
 await elev.write();
 const cpu = process.cpuUsage(cpuStarted);
-// CPU time (all threads, user + kernel: file writes included) is what other processes on a
-// shared machine disturb least; wall time is printed beside it.
+// CPU time (all threads, user + kernel: file writes and parallel GC included) beside wall time:
+// on a shared machine it shows whether a slow run did more work or only waited for a CPU.
 console.log(
   JSON.stringify({ mode, ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 }),
 );
