@@ -16,16 +16,19 @@ export interface Peer {
   url(path?: string): string;
   /** Requests received per path (query left out). */
   hits(path: string): number;
+  /** TCP connections accepted so far, whatever came over them. */
+  connections(): number;
   route(path: string, handler: Route): void;
   /** Runs `fn` every `ms` until it returns false or the peer closes. */
   every(ms: number, fn: () => boolean): void;
   close(): Promise<void>;
 }
 
-export async function startPeer(host = "127.0.0.1"): Promise<Peer> {
+export async function startPeer(host = "127.0.0.1", port = 0): Promise<Peer> {
   const routes = new Map<string, Route>();
   const hits = new Map<string, number>();
   const sockets = new Set<Socket>();
+  let connections = 0;
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
@@ -35,20 +38,22 @@ export async function startPeer(host = "127.0.0.1"): Promise<Peer> {
     else res.writeHead(404).end("no such page");
   });
   server.on("connection", (s) => {
+    connections++;
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const bound = (server.address() as AddressInfo).port;
+  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
   const peer: Peer = {
     host,
-    port,
+    port: bound,
     url: (path = "/") => origin + path,
     hits: (path) => hits.get(path) ?? 0,
+    connections: () => connections,
     route: (path, handler) => routes.set(path, handler),
     every(ms, fn) {
       const timer = setInterval(() => {
