@@ -27,8 +27,17 @@ export const REDACT_PATHS = [
   "*.oauth_token",
   "*.oauth_token_secret",
   "*.oauth_signature",
+  // a subscribe flow in progress (PendingSubscription)
+  "requestToken",
+  "requestSecret",
+  "*.requestToken",
+  "*.requestSecret",
   "req.headers.authorization",
   "req.headers.cookie",
+  "headers.authorization",
+  "headers.cookie",
+  "*.headers.authorization",
+  "*.headers.cookie",
   "res.headers['set-cookie']",
 ];
 

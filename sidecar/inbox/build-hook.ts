@@ -20,6 +20,10 @@ export async function callBuildHook(
         "site build hook refused the call; check buildHook.url",
       );
   } catch (err) {
-    ctx.log.warn({ err }, "site build hook could not be reached; check buildHook.url");
+    // The URL is a secret (whoever has it can start builds): keep it out of the log.
+    let reason = err instanceof Error ? err.message : String(err);
+    for (const form of [url, URL.canParse(url) ? new URL(url).href : url])
+      reason = reason.replaceAll(form, "<buildHook.url>");
+    ctx.log.warn({ reason }, "site build hook could not be reached; check buildHook.url");
   }
 }
