@@ -1,5 +1,6 @@
 import express from "express";
 import helmet from "helmet";
+import { XRDS_CONTENT_TYPE } from "../protocol/constants.js";
 import type { Context } from "./context.js";
 import { adminRoutes } from "./http/admin.js";
 import { errorHandler, notFound } from "./http/errors.js";
@@ -11,6 +12,15 @@ export interface AppOptions {
   /** A built site to serve from the same process (local use and the demo). */
   siteDir?: string;
 }
+
+/** A built site served from the same process: the XRDS goes out as application/xrds+xml. */
+const STATIC_OPTIONS = {
+  extensions: ["html"],
+  index: ["index.html"],
+  setHeaders(res: express.Response, file: string) {
+    if (file.endsWith("xrds.xml")) res.setHeader("Content-Type", XRDS_CONTENT_TYPE);
+  },
+};
 
 /** Security headers for the sidecar's own pages. */
 const securityHeaders = helmet({
@@ -43,8 +53,7 @@ export function createApp(ctx: Context, opts: AppOptions = {}): express.Express 
   sidecar.use(hookRoutes(ctx));
   sidecar.use(adminRoutes(ctx));
   app.use(sidecar);
-  if (opts.siteDir)
-    app.use(express.static(opts.siteDir, { extensions: ["html"], index: ["index.html"] }));
+  if (opts.siteDir) app.use(express.static(opts.siteDir, STATIC_OPTIONS));
   app.use(securityHeaders, notFound);
   app.use(errorHandler(ctx.log));
   return app;

@@ -1,34 +1,19 @@
 import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { OmbProfile } from "../../protocol/profile.js";
+import {
+  INBOX_EXPORT_FILE,
+  INBOX_EXPORT_VERSION,
+  type InboxExport,
+} from "../../protocol/inbox-export.js";
 import type { Config } from "../config.js";
 import type { Store } from "../store/store.js";
-import type { InboxNotice } from "../store/types.js";
 
-/** The sidecar path serving the export as JSON to a build elsewhere. */
-export const INBOX_JSON_PATH = "/admin/inbox.json";
-
-/**
- * What a caller of `GET /admin/inbox.json` signs, as the "body" of the deploy hook's
- * scheme: `signHook(FEDERATION_HOOK_SECRET, "GET /admin/inbox.json")` gives the
- * X-Federation-Timestamp and X-Federation-Signature headers to send.
- */
-export const INBOX_JSON_SIGNED_TEXT = `GET ${INBOX_JSON_PATH}`;
-
-/** Version of the inbox export's shape (`inbox.json` and `GET /admin/inbox.json`). */
-export const INBOX_EXPORT_VERSION = 1;
-
-/**
- * What a build needs for the timeline and the following list: no tokens, no secrets.
- * `inbox` is newest first; a notice's author is the `following` entry with its
- * `listeneeUri` (absent once the author was unfollowed: their notices stay).
- */
-export interface InboxExport {
-  version: typeof INBOX_EXPORT_VERSION;
-  generated: string;
-  following: { uri: string; profile: OmbProfile; since: string }[];
-  inbox: InboxNotice[];
-}
+export {
+  INBOX_EXPORT_VERSION,
+  INBOX_JSON_PATH,
+  INBOX_JSON_SIGNED_TEXT,
+  type InboxExport,
+} from "../../protocol/inbox-export.js";
 
 export function inboxExport(store: Store, limit = Number.POSITIVE_INFINITY): InboxExport {
   return {
@@ -44,7 +29,7 @@ export function inboxExport(store: Store, limit = Number.POSITIVE_INFINITY): Inb
 
 /** `inbox.json` beside the data file: where a build on the same machine reads the inbox. */
 export function inboxExportFile(config: Pick<Config, "dataFile">): string {
-  return path.join(path.dirname(config.dataFile), "inbox.json");
+  return path.join(path.dirname(config.dataFile), INBOX_EXPORT_FILE);
 }
 
 /**
