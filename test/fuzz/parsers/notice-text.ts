@@ -20,32 +20,29 @@ import { hostileText, onlyThrows, type Property, property } from "../property.js
  * URLs numbered by host (`u1.example`, `u2.example`…) and ending in a letter, so no URL is
  * a prefix of another and a cut one cannot pass for a whole one.
  */
-const urlNumbered = (n: number) =>
-  fc
-    .tuple(
-      fc.constantFrom("http", "https"),
-      fc.array(fc.stringMatching(/^[a-z0-9]{1,12}$/), { maxLength: 4 }),
-      fc.stringMatching(/^[a-z]{1,10}$/),
-    )
-    .map(([scheme, dirs, last]) => `${scheme}://u${n}.example/${[...dirs, last].join("/")}`);
+/** A URL without its number: scheme, directories, last segment (ends in a letter). */
+const urlParts = fc.tuple(
+  fc.constantFrom("http", "https"),
+  fc.array(fc.stringMatching(/^[a-z0-9]{1,12}$/), { maxLength: 4 }),
+  fc.stringMatching(/^[a-z]{1,10}$/),
+);
+type UrlParts = [string, string[], string];
+const numbered = (n: number, [scheme, dirs, last]: UrlParts) =>
+  `${scheme}://u${n}.example/${[...dirs, last].join("/")}`;
+const urlNumbered = (n: number) => urlParts.map((p) => numbered(n, p));
 
 const word = fc.oneof(
   fc.stringMatching(/^[A-Za-z]{1,12}$/),
   fc.string({ unit: "grapheme", minLength: 1, maxLength: 6 }).filter((w) => !/\s|:\/\//.test(w)),
   fc.constantFrom("—", "-", ":", "…", "\u{1F469}\u200D\u{1F4BB}", "\u{1F1EB}\u{1F1F7}", "e\u0301"),
 );
-/** Words and numbered URLs (from 3 up) separated by spaces: a title or a teaser. */
+/** Words and numbered URLs (from `firstUrl` up) separated by spaces: a title or a teaser. */
 const prose = (firstUrl: number) =>
   fc
-    .array(fc.oneof({ weight: 6, arbitrary: word }, fc.nat({ max: 5 })), { maxLength: 60 })
-    .chain((items) =>
-      fc.tuple(
-        ...items.map((it, i) =>
-          typeof it === "number" ? urlNumbered(firstUrl + i) : fc.constant(it),
-        ),
-      ),
-    )
-    .map((parts) => parts.join(" "));
+    .array(fc.oneof({ weight: 6, arbitrary: word }, urlParts), { maxLength: 60 })
+    .map((items) =>
+      items.map((it, i) => (typeof it === "string" ? it : numbered(firstUrl + i, it))).join(" "),
+    );
 
 const literal = fc.oneof(
   fc.constantFrom(
