@@ -6,6 +6,7 @@ import { resolveOptions } from "./options.js";
 import { absoluteUrl, PostIndex } from "./posts.js";
 import { renderSubscribeForm } from "./subscribe-form.js";
 import { addOutputs, XRDS_PATH } from "./templates.js";
+import { addTimeline, TimelineSource } from "./timeline-pages.js";
 import { injectYadisHead, yadisHeadTags } from "./yadis-head.js";
 
 /**
@@ -31,12 +32,16 @@ export default function eleventyFederation(
   // One index per build, so a rebuild in watch mode sees edited posts.
   let index = new PostIndex(options, warn);
   let homePageTagged = false;
+  // The inbox and the feeds are read once per build, by whichever template asks first.
+  const timeline = new TimelineSource(options, warn);
   eleventyConfig.on("eleventy.before", () => {
     index = new PostIndex(options, warn);
     homePageTagged = false;
+    timeline.reset();
   });
 
   addOutputs(eleventyConfig, options, () => index);
+  addTimeline(eleventyConfig, options, timeline);
 
   const headTags = yadisHeadTags({
     xrdsUrl: absoluteUrl(options.siteUrl, XRDS_PATH),
@@ -96,4 +101,12 @@ export { absoluteUrl, isFederated, PostFrontMatterError, PostIndex } from "./pos
 export { ShortIdCollisionError, shortId, shortLinkHtml } from "./short-links.js";
 export { renderSubscribeForm } from "./subscribe-form.js";
 export { siteXrds, XRDS_PATH } from "./templates.js";
+export type {
+  FederationTimeline,
+  FollowedProfile,
+  PulledFeed,
+  TimelineAuthor,
+  TimelineEntry,
+} from "./timeline.js";
+export { TIMELINE_DATA } from "./timeline-pages.js";
 export { injectYadisHead, yadisHeadTags } from "./yadis-head.js";

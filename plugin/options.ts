@@ -3,6 +3,14 @@ import { DEFAULT_NOTICE_TEMPLATE } from "../protocol/notice-text.js";
 import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
 import { OmbValidationError, validateProfile } from "../protocol/validate.js";
 import { optionProblems, type Problem } from "./options-check.js";
+import {
+  type FeedOption,
+  type InboxOption,
+  type ResolvedTimelineOptions,
+  resolveTimelineOptions,
+  type TimelinePagesOption,
+  timelineOptionProblems,
+} from "./timeline-options.js";
 
 /**
  * Every option with its default. `siteUrl`, `sidecarUrl` and `profile.nickname` have none:
@@ -59,6 +67,37 @@ export const DEFAULT_OPTIONS = {
    * null = no call (the sidecar can poll the manifest instead).
    */
   hook: null as { url?: string; secretEnv?: string } | null,
+  /**
+   * The inbox: notices from the people the author follows, rendered on the timeline pages and
+   * given to templates as `federationTimeline`. Read once per build. Either
+   * `{ file: "federation-data/inbox.json" }`: the `inbox.json` the sidecar writes beside its
+   * data file (path relative to where Eleventy runs), for a build on the sidecar's machine; a
+   * missing file gives an empty timeline and a warning. Or `{ url: true, secretEnv }`: GET
+   * `<sidecarUrl>/admin/inbox.json` (or the URL given), signed with the hook secret read from
+   * the variable named by `secretEnv` (default FEDERATION_HOOK_SECRET). null = no inbox.
+   */
+  inbox: null as InboxOption | null,
+  /**
+   * RSS/Atom feeds pulled into the same timeline at build time, marked by source:
+   * `[{ url, name?, limit? }]`; `name` defaults to the feed's title, `limit` (the latest N
+   * entries) to 10. A feed that fails warns and keeps its cached copy, if any.
+   */
+  feeds: [] as FeedOption[],
+  /** How long a fetched feed is reused before it is fetched again (eleventy-fetch duration). */
+  feedsCache: "1h",
+  /** Where fetched feeds are cached between builds, relative to where Eleventy runs. */
+  feedsCacheDirectory: ".cache",
+  /**
+   * The timeline pages, built when `inbox` or `feeds` is set: `perPage` entries a page
+   * (`<path>`, then `<path>page/2/`, ...), the list of followed people at `followingPath`, and
+   * `layout`: the name of one of the site's layouts to render them in (null = plain pages).
+   */
+  timeline: {
+    perPage: 20,
+    path: "/timeline/",
+    followingPath: "/following/",
+    layout: null as string | null,
+  },
 };
 
 /** The options a user passes: `siteUrl`, `sidecarUrl` and `profile.nickname` are required. */
@@ -72,11 +111,16 @@ export interface FederationOptions {
   shortLinks?: boolean;
   openid?: { server: string; delegate?: string } | null;
   hook?: { url?: string; secretEnv?: string } | null;
+  inbox?: InboxOption | null;
+  feeds?: FeedOption[];
+  feedsCache?: string;
+  feedsCacheDirectory?: string;
+  timeline?: TimelinePagesOption;
 }
 
 export type ResolvedProfile = typeof DEFAULT_OPTIONS.profile;
 
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedTimelineOptions {
   siteUrl: string;
   sidecarUrl: string;
   profile: ResolvedProfile;
@@ -116,6 +160,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function resolveOptions(user: unknown): ResolvedOptions {
   const input = isRecord(user) ? user : {};
   const problems = optionProblems(input, Object.keys(DEFAULT_OPTIONS));
+  problems.push(...timelineOptionProblems(input));
   if (!isRecord(user)) {
     problems.unshift({
       option: "(options)",
@@ -151,6 +196,7 @@ export function resolveOptions(user: unknown): ResolvedOptions {
           secretEnv: u.hook.secretEnv ?? DEFAULT_HOOK_SECRET_ENV,
         }
       : null,
+    ...resolveTimelineOptions(input, sidecarUrl, DEFAULT_OPTIONS),
   };
 }
 

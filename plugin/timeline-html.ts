@@ -1,0 +1,163 @@
+import escapeHtml from "escape-html";
+import type { FederationTimeline, FollowedProfile, PulledFeed, TimelineEntry } from "./timeline.js";
+import { httpUrl } from "./timeline.js";
+
+/**
+ * The HTML of the timeline and following pages. Everything that came from another site
+ * (names, bios, notice text, URLs) is escaped here; only http(s) URLs become links or
+ * images, anything else is shown as text. Remote images are loaded without a referrer.
+ */
+
+const e = (s: string) => escapeHtml(s);
+
+/** A URL inside text, up to whitespace or a character that cannot be in one unescaped. */
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/g;
+
+/** Plain text with its http(s) URLs made into links (as StatusNet showed notices). */
+export function linkify(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    // Sentence punctuation right after a URL belongs to the sentence.
+    const url = m[0].replace(/[.,;:!?)\]]+$/, "");
+    const start = m.index ?? 0;
+    out += e(text.slice(last, start));
+    out += httpUrl(url) ? `<a href="${e(url)}" rel="nofollow ugc">${e(url)}</a>` : e(url);
+    last = start + url.length;
+  }
+  return out + e(text.slice(last));
+}
+
+function avatar(src: string | null, size: number, className: string): string {
+  return src
+    ? `<img class="${className}" src="${e(src)}" alt="" width="${size}" height="${size}" loading="lazy" referrerpolicy="no-referrer">`
+    : "";
+}
+
+function link(href: string | null, text: string, className: string): string {
+  return href
+    ? `<a class="${className}" href="${e(href)}" rel="nofollow ugc">${e(text)}</a>`
+    : `<span class="${className}">${e(text)}</span>`;
+}
+
+/** "2026-01-02 13:04 UTC": the same on every machine the site is built on. */
+export function readableTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+export function renderEntry(entry: TimelineEntry): string {
+  const { author, source } = entry;
+  const time = entry.date
+    ? `<time class="dt-published" datetime="${e(entry.date)}">${e(readableTime(entry.date))}</time>`
+    : "";
+  const permalink = entry.url
+    ? `<a class="u-url" href="${e(entry.url)}" rel="nofollow ugc">${time || "link"}</a>`
+    : `${time}${entry.unlinkedUrl ? ` <span class="federation-unlinked-url">${e(entry.unlinkedUrl)}</span>` : ""}`;
+  const via = source.kind === "feed" ? `from the feed ${e(source.name)}` : `via ${e(source.name)}`;
+  const nickname =
+    author.nickname && author.nickname !== author.name
+      ? ` <span class="p-nickname">@${e(author.nickname)}</span>`
+      : "";
+  return `<li class="federation-entry h-entry" data-source="${source.kind}">
+<div class="federation-entry-author p-author h-card">${avatar(author.avatar, 48, "u-photo")}${link(author.profileUrl, author.name, "u-url p-name")}${nickname}</div>
+<p class="federation-entry-text e-content">${linkify(entry.text)}</p>
+<p class="federation-entry-meta">${permalink} · <span class="federation-entry-source">${via}</span></p>
+</li>`;
+}
+
+/** What Eleventy's pagination gives a page, the parts used here. */
+export interface PageLinks {
+  pageNumber: number;
+  pageCount: number;
+  previous: string | null;
+  next: string | null;
+}
+
+export function renderTimeline(
+  entries: readonly TimelineEntry[],
+  page: PageLinks,
+  followingHref: string,
+): string {
+  const list =
+    entries.length === 0
+      ? `<p class="federation-empty">Nothing here yet. Notices from the people this site follows will appear after the next build.</p>`
+      : `<ol class="federation-entries">\n${entries.map(renderEntry).join("\n")}\n</ol>`;
+  const nav =
+    page.pageCount > 1
+      ? `<nav class="federation-pagination" aria-label="Timeline pages">${
+          page.previous ? `<a rel="prev" href="${e(page.previous)}">← Newer</a>` : ""
+        } <span>Page ${page.pageNumber + 1} of ${page.pageCount}</span> ${
+          page.next ? `<a rel="next" href="${e(page.next)}">Older →</a>` : ""
+        }</nav>`
+      : "";
+  return `<section class="federation-timeline h-feed">
+<h1 class="p-name">Timeline</h1>
+<p class="federation-intro">What the people <a href="${e(followingHref)}">this site follows</a> posted, newest first.</p>
+${list}
+${nav}
+</section>`;
+}
+
+function profileItem(p: FollowedProfile): string {
+  const details = [
+    p.fullname && p.nickname ? `<span class="p-nickname">@${e(p.nickname)}</span>` : "",
+    p.location ? `<span class="p-locality">${e(p.location)}</span>` : "",
+    `following since <time datetime="${e(p.since)}">${e(p.since.slice(0, 10))}</time>`,
+  ].filter(Boolean);
+  return `<li class="federation-followed h-card">${avatar(p.avatar, 48, "u-photo")}<div>
+${link(p.profileUrl, p.fullname || p.nickname, "u-url p-name")}
+${p.bio ? `<p class="p-note">${e(p.bio)}</p>` : ""}
+<p class="federation-followed-meta">${details.join(" · ")}</p>
+</div></li>`;
+}
+
+function feedItem(f: PulledFeed): string {
+  const state = f.ok
+    ? ""
+    : ` <span class="federation-feed-error">(could not be read in this build)</span>`;
+  return `<li class="federation-feed">${link(f.siteUrl, f.name, "p-name")} <a class="federation-feed-url" href="${e(f.url)}" rel="nofollow ugc">feed</a>${state}</li>`;
+}
+
+export function renderFollowing(timeline: FederationTimeline, timelineHref: string): string {
+  const people =
+    timeline.following.length === 0
+      ? `<p class="federation-empty">Nobody yet. Follow someone from their OpenMicroBlogging service: type this site's address into their remote-subscribe form.</p>`
+      : `<ul class="federation-following-list">\n${timeline.following.map(profileItem).join("\n")}\n</ul>`;
+  const feeds =
+    timeline.feeds.length === 0
+      ? ""
+      : `<h2>Feeds</h2>\n<ul class="federation-feeds">\n${timeline.feeds.map(feedItem).join("\n")}\n</ul>`;
+  return `<section class="federation-following">
+<h1>Following</h1>
+<p class="federation-intro">Their posts appear on the <a href="${e(timelineHref)}">timeline</a>.</p>
+${people}
+${feeds}
+</section>`;
+}
+
+/** A page for sites without a layout: valid, readable, nothing loaded from elsewhere but avatars. */
+export function standalonePage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)}</title>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
+ol,ul{list-style:none;padding:0}
+li.federation-entry,li.federation-followed{display:grid;grid-template-columns:48px 1fr;gap:.2rem .8rem;padding:.8rem 0;border-bottom:1px solid #eee}
+.federation-entry-author,.federation-entry-text,.federation-entry-meta{grid-column:2;margin:0}
+.federation-followed>div{grid-column:2}
+.federation-entry .u-photo,.federation-followed .u-photo{grid-row:1/span 3;grid-column:1;border-radius:6px}
+.federation-entry-meta,.p-nickname,.federation-followed-meta{color:#666;font-size:.9em}
+.federation-entry-text{overflow-wrap:anywhere}
+.federation-pagination{display:flex;justify-content:space-between;margin-top:1rem}
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}

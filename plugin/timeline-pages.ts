@@ -1,0 +1,137 @@
+import type { EleventyConfig } from "./eleventy-types.js";
+import { pullFeeds } from "./feeds.js";
+import { readInbox } from "./inbox.js";
+import type { ResolvedOptions } from "./options.js";
+import { type FederationTimeline, mergeTimeline } from "./timeline.js";
+import {
+  type PageLinks,
+  renderFollowing,
+  renderTimeline,
+  standalonePage,
+} from "./timeline-html.js";
+
+/** The global data name templates read the timeline from. */
+export const TIMELINE_DATA = "federationTimeline";
+
+/**
+ * The template format of the timeline pages: its own, like the plugin's other outputs
+ * (templates.ts), so a site that limits `templateFormats` still gets them.
+ */
+export const TIMELINE_EXTENSION = "eleventy-federation-timeline";
+
+type Data = Record<string, unknown>;
+
+/** Eleventy's `addGlobalData`, which eleventy-types.ts does not declare. */
+type ConfigWithGlobalData = EleventyConfig & {
+  addGlobalData(name: string, data: () => Promise<unknown>): unknown;
+};
+
+/**
+ * Reads the inbox and pulls the feeds at most once per build, however many pages and
+ * templates ask: `reset()` (on eleventy.before) starts the next build afresh.
+ */
+export class TimelineSource {
+  #current: Promise<FederationTimeline> | null = null;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  reset(): void {
+    this.#current = null;
+  }
+
+  load(): Promise<FederationTimeline> {
+    this.#current ??= this.#read();
+    return this.#current;
+  }
+
+  async #read(): Promise<FederationTimeline> {
+    const { inbox, feeds, feedsCache, feedsCacheDirectory } = this.options;
+    const [received, pulled] = await Promise.all([
+      inbox ? readInbox(inbox, { warn: this.warn }) : null,
+      pullFeeds(feeds, { duration: feedsCache, directory: feedsCacheDirectory, warn: this.warn }),
+    ]);
+    return mergeTimeline(received, pulled);
+  }
+}
+
+/** Eleventy's pagination object, the parts the page links need. */
+interface Pagination {
+  pageNumber?: number;
+  /** This page's entries (an alias would be the entry itself when perPage is 1). */
+  items?: unknown[];
+  pages?: unknown[];
+  href?: { previous?: string; next?: string };
+}
+
+function pageLinks(data: Data): PageLinks {
+  const p = (data.pagination ?? {}) as Pagination;
+  return {
+    pageNumber: p.pageNumber ?? 0,
+    pageCount: Math.max(1, p.pages?.length ?? 1),
+    previous: p.href?.previous ?? null,
+    next: p.href?.next ?? null,
+  };
+}
+
+/**
+ * The `federationTimeline` global data, and (when `inbox` or `feeds` is set) the timeline
+ * pages, paginated, and the following page, in the site's layout if `timeline.layout` names one.
+ */
+export function addTimeline(
+  eleventyConfig: EleventyConfig,
+  options: ResolvedOptions,
+  source: TimelineSource,
+): void {
+  (eleventyConfig as ConfigWithGlobalData).addGlobalData(TIMELINE_DATA, () => source.load());
+  if (!options.inbox && options.feeds.length === 0) return;
+
+  const { perPage, path, followingPath, layout } = options.timeline;
+  const wrap = (title: string, body: string) => (layout ? body : standalonePage(title, body));
+  const timelineOf = (data: Data) => data[TIMELINE_DATA] as FederationTimeline;
+  const renderers: Record<string, (data: Data) => string> = {
+    timeline: (data) =>
+      wrap(
+        "Timeline",
+        renderTimeline(
+          (((data.pagination ?? {}) as Pagination).items ?? []) as FederationTimeline["entries"],
+          pageLinks(data),
+          followingPath,
+        ),
+      ),
+    following: (data) => wrap("Following", renderFollowing(timelineOf(data), path)),
+  };
+  eleventyConfig.addExtension(TIMELINE_EXTENSION, {
+    outputFileExtension: "html",
+    compileOptions: { permalink: "raw" },
+    compile: (content) => {
+      const render = renderers[content.trim()];
+      if (!render) throw new Error(`eleventy-federation: no timeline template named "${content}"`);
+      return render;
+    },
+  });
+  eleventyConfig.addTemplateFormats(TIMELINE_EXTENSION);
+
+  const common = { layout: layout ?? false, eleventyExcludeFromCollections: true };
+  const file = (name: string) => `eleventy-federation/${name}.${TIMELINE_EXTENSION}`;
+  eleventyConfig.addTemplate(file("timeline"), "timeline", {
+    ...common,
+    title: "Timeline",
+    pagination: {
+      data: `${TIMELINE_DATA}.entries`,
+      size: perPage,
+      generatePageOnEmptyData: true,
+    },
+    permalink: (data: Data) => {
+      const n = ((data.pagination ?? {}) as Pagination).pageNumber ?? 0;
+      return n === 0 ? `${path}index.html` : `${path}page/${n + 1}/index.html`;
+    },
+  });
+  eleventyConfig.addTemplate(file("following"), "following", {
+    ...common,
+    title: "Following",
+    permalink: `${followingPath}index.html`,
+  });
+}
