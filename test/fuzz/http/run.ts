@@ -33,6 +33,16 @@ export function judge(
   if (status < 400 && !opts.mayServe(status)) return `HTTP ${status} where a 4xx was due`;
   if (status < 100 || status > 599) return `bad status ${status}`;
   if (LEAK.test(body)) return `HTTP ${status} shows internals: ${body.slice(0, 300)}`;
+  // every page the app renders carries the security headers (Node's own bare 400s have none)
+  const html = /^text\/html/.test(outcome.headers["content-type"] ?? "");
+  if (
+    html &&
+    !(
+      outcome.headers["content-security-policy"] &&
+      outcome.headers["x-content-type-options"] === "nosniff"
+    )
+  )
+    return `HTTP ${status} page without security headers`;
   return null;
 }
 
