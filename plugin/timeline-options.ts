@@ -228,6 +228,14 @@ function pagesProblems(value: unknown): Problem[] {
   }
   problems.push(...pagePathProblem("timeline.path", value.path));
   problems.push(...pagePathProblem("timeline.followingPath", value.followingPath));
+  const trimmed = (p: unknown) => (typeof p === "string" ? p.replace(/^\/+|\/+$/g, "") : p);
+  if (value.path !== undefined && trimmed(value.path) === trimmed(value.followingPath)) {
+    problems.push({
+      option: "timeline.followingPath",
+      message: `is the same as timeline.path (${show(value.path)})`,
+      fix: "give the two pages different paths",
+    });
+  }
   if (layout !== undefined && layout !== null && (typeof layout !== "string" || layout === "")) {
     problems.push({
       option: "timeline.layout",
