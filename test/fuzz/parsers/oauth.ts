@@ -153,8 +153,8 @@ export const properties: Record<string, Property> = {
       assert.equal(verifySignature(method, url, signed, "", tokenSecret), true);
       assert.equal(verifySignature(method, url, signed, "", `${tokenSecret}x`), false);
       // change one signed value (not the signature itself)
-      // (`__proto__` is left out: oauth-1.0a drops it from the base string; findings.test.ts)
-      const names = Object.keys(signed).filter((k) => k !== OAUTH.signature && k !== "__proto__");
+      // (`__proto__` included: it used to drop out of the base string; findings.test.ts)
+      const names = Object.keys(signed).filter((k) => k !== OAUTH.signature);
       const name = names[pick % names.length] as string;
       if (signed[name] !== replacement && isWellFormed(replacement)) {
         const tampered = { ...signed, [name]: replacement };
