@@ -252,12 +252,18 @@ const ENTITIES: Record<string, string> = {
   rdquo: "”",
 };
 
+/**
+ * Named and numeric character references. As HTML's parser does, a numeric one naming 0, a
+ * surrogate (U+D800–DFFF) or a value past U+10FFFF becomes U+FFFD: a lone surrogate in the
+ * text could never be encoded into a delivery (encodeURIComponent throws on it).
+ */
 function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
     if (name[0] === "#") {
       const cp =
         name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
+      const invalid = cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff);
+      return invalid ? "\uFFFD" : String.fromCodePoint(cp);
     }
     return ENTITIES[name.toLowerCase()] ?? whole;
   });

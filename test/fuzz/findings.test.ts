@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ManifestError, parseManifest } from "../../protocol/manifest.js";
+import { htmlToText } from "../../protocol/notice-text.js";
 import {
   encodeForm,
   parseForm,
@@ -72,5 +73,26 @@ describe("fuzz findings", () => {
     assert.equal(verifySignature("POST", url, tampered, "", "s"), false);
     // and it travels: a form body with __proto__ parses back to the signed set
     assert.equal(verifySignature("POST", url, parseForm(encodeForm(signed)), "", "s"), true);
+  });
+
+  it("numeric references to surrogates, 0 and past U+10FFFF decode to U+FFFD (HTML's rule)", () => {
+    for (const ref of [
+      "&#xD800;",
+      "&#xdfff;",
+      "&#55296;",
+      "&#0;",
+      "&#x110000;",
+      "&#99999999999;",
+    ]) {
+      const text = htmlToText(`a ${ref} b`);
+      assert.equal(text, "a \uFFFD b", ref);
+      assert.ok(text.isWellFormed(), `${ref} leaves well-formed text`);
+      encodeForm({ c: text }); // what every delivery does: must not throw
+    }
+    // the neighbours still decode
+    assert.equal(
+      htmlToText("&#xD7FF;&#xE000;&#x10FFFF;&#x1F600;"),
+      "\uD7FF\uE000\u{10FFFF}\u{1F600}",
+    );
   });
 });
