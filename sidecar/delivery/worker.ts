@@ -1,4 +1,5 @@
 import type { EventEmitter } from "node:events";
+import { OAuthUrlError } from "../../protocol/oauth.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { HttpClient } from "../net/client.js";
@@ -20,7 +21,10 @@ export interface DeliveryDeps {
 
 export interface DeliveryCounts {
   delivered: number;
-  /** Entries a receiver refused for good (4xx other than 403/408/429): recorded, skipped. */
+  /**
+   * Entries a receiver refused for good (4xx other than 403/408/429), or that cannot be
+   * signed at all: recorded, skipped.
+   */
   refused: number;
   /** Failed attempts that will be retried. */
   retried: number;
@@ -208,11 +212,18 @@ export class DeliveryWorker {
       if (!d || d.gaveUpAt) return;
       const entry = store.outboundAfter(d.cursor, 1)[0];
       if (!entry) return;
-      const result = await pushEntry(
-        { store, http: this.#deps.http, log: this.#deps.log, prepared: this.#prepared },
-        url,
-        entry,
-      );
+      let result: PushResult | Unsignable;
+      try {
+        result = await pushEntry(
+          { store, http: this.#deps.http, log: this.#deps.log, prepared: this.#prepared },
+          url,
+          entry,
+        );
+      } catch (err) {
+        // Retrying cannot make an unsignable entry signable: it would block the destination.
+        if (!(err instanceof URIError || err instanceof OAuthUrlError)) throw err;
+        result = unsignable(err);
+      }
       if (this.#abandoned) return;
       const current = store.destination(url);
       if (!current) {
@@ -224,12 +235,28 @@ export class DeliveryWorker {
   }
 
   /** Saves what one push came to; true when the destination may go on to its next entry. */
-  async #record(d: Destination, entry: OutboundEntry, result: PushResult): Promise<boolean> {
+  async #record(
+    d: Destination,
+    entry: OutboundEntry,
+    result: PushResult | Unsignable,
+  ): Promise<boolean> {
     const { store, log } = this.#deps;
     switch (result.kind) {
       case "delivered":
         await store.saveDestination(caughtUp(d, entry.seq));
         this.#count("delivered");
+        return true;
+      case "unsignable":
+        log.error(
+          { destination: d.url, seq: entry.seq, error: result.error },
+          "this entry cannot be signed; recorded as a failure, moving on",
+        );
+        await store.saveDestination(caughtUp(d, entry.seq), {
+          destination: d.url,
+          seq: entry.seq,
+          error: result.error,
+        });
+        this.#count("refused");
         return true;
       case "refused":
         log.warn(
@@ -318,6 +345,19 @@ export class DeliveryWorker {
   #wait(url: string, due: number): void {
     if (!this.#stopped) this.#waiting.set(url, due);
   }
+}
+
+/** An entry the signer refused (a value that cannot be encoded, a URL it cannot sign for). */
+interface Unsignable {
+  kind: "unsignable";
+  error: string;
+}
+
+function unsignable(err: URIError | OAuthUrlError): Unsignable {
+  return {
+    kind: "unsignable",
+    error: `this entry cannot be signed (${err.name}: ${err.message}); skipped, not retried`,
+  };
 }
 
 /** The destination after entry `seq` went through: no failure state left. */
