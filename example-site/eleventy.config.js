@@ -14,17 +14,28 @@ export default function (eleventyConfig) {
   // One process (the sidecar, in a later release) serves both on port 8080 by default.
   const siteUrl = process.env.SITE_URL || "http://localhost:8080/";
   const sidecarUrl = process.env.SIDECAR_URL || "http://localhost:8080/";
+  // The demo and the browser test build a second author from the same sources with these.
+  const env = process.env;
+  const author = {
+    nickname: env.SITE_NICKNAME || "mira",
+    fullname: env.SITE_FULLNAME ?? "Mira Okafor",
+    bio: env.SITE_BIO ?? "Bikes, bread and small software. Writing from Lisbon.",
+    title: env.SITE_TITLE || "Mira's notebook",
+  };
 
   eleventyConfig.addPlugin(eleventyFederation, {
     siteUrl,
     sidecarUrl,
     profile: {
-      nickname: "mira",
-      fullname: "Mira Okafor",
-      bio: "Bikes, bread and small software. Writing from Lisbon.",
+      nickname: author.nickname,
+      fullname: author.fullname,
+      bio: author.bio,
       location: "Lisbon, Portugal",
       avatar: "/avatar.png",
     },
+    // The inbox.json the sidecar (example-site/federation.json) writes beside its data file.
+    inbox: { file: env.INBOX_FILE || fromCwd("federation-data/inbox.json") },
+    timeline: { layout: "base.njk", perPage: 10 },
   });
 
   // --serve would parse this file's imports with a JavaScript-only parser to watch them,
@@ -34,7 +45,7 @@ export default function (eleventyConfig) {
   eleventyConfig.setNunjucksEnvironmentOptions({ autoescape: true });
   eleventyConfig.addPassthroughCopy({ [fromCwd("avatar.png")]: "avatar.png" });
   eleventyConfig.addPassthroughCopy({ [fromCwd("style.css")]: "style.css" });
-  eleventyConfig.addGlobalData("site", { title: "Mira's notebook", url: siteUrl });
+  eleventyConfig.addGlobalData("site", { title: author.title, url: siteUrl });
   eleventyConfig.addFilter("isoDate", (date) => date.toISOString().slice(0, 10));
   eleventyConfig.addFilter("readableDate", (date) =>
     date.toLocaleDateString("en-GB", {

@@ -104,11 +104,11 @@ function profileItem(p: FollowedProfile): string {
     p.location ? `<span class="p-locality">${e(p.location)}</span>` : "",
     `following since <time datetime="${e(p.since)}">${e(p.since.slice(0, 10))}</time>`,
   ].filter(Boolean);
-  return `<li class="federation-followed h-card">${avatar(p.avatar, 48, "u-photo")}<div>
+  return `<li class="federation-followed h-card">${avatar(p.avatar, 48, "u-photo")}
 ${link(p.profileUrl, p.fullname || p.nickname, "u-url p-name")}
 ${p.bio ? `<p class="p-note">${e(p.bio)}</p>` : ""}
 <p class="federation-followed-meta">${details.join(" · ")}</p>
-</div></li>`;
+</li>`;
 }
 
 function feedItem(f: PulledFeed): string {
@@ -146,10 +146,9 @@ export function standalonePage(title: string, body: string): string {
 <style>
 body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
 ol,ul{list-style:none;padding:0}
-li.federation-entry,li.federation-followed{display:grid;grid-template-columns:48px 1fr;gap:.2rem .8rem;padding:.8rem 0;border-bottom:1px solid #eee}
-.federation-entry-author,.federation-entry-text,.federation-entry-meta{grid-column:2;margin:0}
-.federation-followed>div{grid-column:2}
-.federation-entry .u-photo,.federation-followed .u-photo{grid-row:1/span 3;grid-column:1;border-radius:6px}
+li.federation-entry,li.federation-followed{position:relative;min-height:48px;padding:.8rem 0 .8rem 60px;border-bottom:1px solid #eee}
+li.federation-entry p,li.federation-followed p{margin:.2rem 0}
+.federation-entry .u-photo,.federation-followed .u-photo{position:absolute;left:0;top:.8rem;border-radius:6px}
 .federation-entry-meta,.p-nickname,.federation-followed-meta{color:#666;font-size:.9em}
 .federation-entry-text{overflow-wrap:anywhere}
 .federation-pagination{display:flex;justify-content:space-between;margin-top:1rem}

@@ -1,0 +1,246 @@
+/**
+ * Two full instances on loopback, driven through their real pages in headless Chromium:
+ * two builds of the example blog (authors A and B, each with its own URL and data), each
+ * served by its own `eleventy-federation serve --site` process.
+ *
+ * B subscribes to A through A's home-page form, logs in on B's authorize page and accepts;
+ * A publishes (new post, rebuild, signed deploy hook) and its delivery worker pushes to B;
+ * B's rebuilt timeline shows the notice. B stops following on its status page; A's next
+ * push gets 403 and A drops B.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  addPost,
+  buildSite,
+  federationCli,
+  freePort,
+  prepareInstance,
+  type RunningSidecar,
+  type SiteInstance,
+  startSidecar,
+  syncSite,
+} from "../../scripts/demo-sites.js";
+import { hashPassword } from "../../sidecar/auth/password.js";
+import { launchBrowser, type TestBrowser } from "./browser.js";
+
+const B_PASSWORD = `b-owner-${randomBytes(6).toString("hex")}`;
+
+let root: string;
+let a: SiteInstance;
+let b: SiteInstance;
+const sidecars: RunningSidecar[] = [];
+let browser: TestBrowser | null = null;
+
+/** Polls `check` until it returns a value (not undefined), at most `timeoutMs`. */
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function inboxUris(site: SiteInstance): Promise<string[]> {
+  try {
+    const inbox = JSON.parse(await readFile(site.inboxFile, "utf8")) as {
+      inbox: { uri: string }[];
+    };
+    return inbox.inbox.map((n) => n.uri);
+  } catch {
+    return [];
+  }
+}
+
+async function subscribersOf(site: SiteInstance): Promise<{ uri: string }[]> {
+  return JSON.parse(await federationCli(site, ["subscribers", "--json"])) as { uri: string }[];
+}
+
+before(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "e2e-federation-"));
+  const [portA, portB, hashB] = await Promise.all([
+    freePort(),
+    freePort(),
+    hashPassword(B_PASSWORD),
+  ]);
+  const delivery = { baseDelaySeconds: 1, maxDelaySeconds: 2 };
+  [a, b] = await Promise.all([
+    prepareInstance({
+      root,
+      name: "a",
+      port: portA,
+      author: {
+        nickname: "ana",
+        fullname: "Ana Writer",
+        bio: "Writes the posts.",
+        title: "Ana's blog",
+      },
+      hookSecret: randomBytes(16).toString("hex"),
+      config: { delivery, logLevel: "info" },
+    }),
+    prepareInstance({
+      root,
+      name: "b",
+      port: portB,
+      author: {
+        nickname: "ben",
+        fullname: "Ben Reader",
+        bio: "Follows people.",
+        title: "Ben's notes",
+      },
+      hookSecret: randomBytes(16).toString("hex"),
+      ownerPasswordHash: hashB,
+      config: { delivery, logLevel: "info" },
+    }),
+  ]);
+  await Promise.all([buildSite(a), buildSite(b)]);
+  sidecars.push(...(await Promise.all([startSidecar(a), startSidecar(b)])));
+  // A's first sync records its existing posts as published: nobody gets the archive.
+  const first = await syncSite(a);
+  assert.equal(first.result.outcome, "first-sync", JSON.stringify(first.result));
+  browser = await launchBrowser({ shotsDir: process.env.E2E_SHOTS_DIR });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all(sidecars.map((s) => s.stop()));
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("two sites federating through their pages", { timeout: 120_000 }, () => {
+  let step = "";
+  /** Runs one step; on failure saves a screenshot and says which step and where it is. */
+  async function run(name: string, body: (t: TestBrowser) => Promise<void>): Promise<void> {
+    step = name;
+    const t = browser;
+    assert.ok(t, "the browser did not start");
+    try {
+      await body(t);
+    } catch (err) {
+      const shot = await t
+        .shot(`FAILED-${name.replace(/\W+/g, "-")}`)
+        .catch(() => "(no screenshot)");
+      const logs = sidecars.map(
+        (s, i) => `--- sidecar ${i ? "B" : "A"} log (tail):\n${s.log().slice(-2500)}`,
+      );
+      (err as Error).message +=
+        `\n[step: ${step}; page ${t.page.url()}; screenshot ${shot}]\n${logs.join("\n")}`;
+      throw err;
+    }
+  }
+
+  it("B subscribes to A through A's form, logging in to approve on B's authorize page", async () => {
+    await run("subscribe", async ({ page, shot }) => {
+      await page.goto(a.url);
+      await page.fill('form.federation-subscribe input[name="profile_url"]', b.url);
+      await Promise.all([
+        page.waitForURL((u) => u.href.startsWith(`${b.url}admin/login`)),
+        page.click('form.federation-subscribe button[type="submit"]'),
+      ]);
+      await shot("b-login");
+      await page.fill('input[name="password"]', B_PASSWORD);
+      await Promise.all([
+        page.waitForURL((u) => u.href.startsWith(`${b.url}omb/userauthorization`)),
+        page.click('button:has-text("Log in")'),
+      ]);
+      assert.equal(await page.textContent("h1"), "Follow Ana Writer?");
+      assert.ok((await page.content()).includes(a.url), "the authorize page shows A's profile URL");
+      await shot("b-authorize");
+      await Promise.all([
+        page.waitForURL((u) => u.href.startsWith(a.url)),
+        page.click('button[value="accept"]'),
+      ]);
+      assert.equal(await page.textContent("h1"), "You are subscribed");
+      await shot("a-subscribed");
+    });
+    const subs = await subscribersOf(a);
+    assert.deepEqual(
+      subs.map((s) => s.uri),
+      [b.url],
+    );
+  });
+
+  it("A publishes; B's inbox gets the notice and B's rebuilt timeline shows it", async () => {
+    await addPost(a, {
+      slug: "first-federated-post",
+      title: "Tomatoes on the balcony",
+      body: "The first ripe one today, after weeks of waiting.",
+    });
+    await buildSite(a);
+    const sync = await syncSite(a);
+    assert.equal(sync.result.newNotices, 1, JSON.stringify(sync.result));
+    const postUrl = `${a.url}posts/first-federated-post/`;
+    await waitFor("the notice in B's inbox.json", 15_000, async () =>
+      (await inboxUris(b)).includes(postUrl) ? true : undefined,
+    );
+    await buildSite(b);
+    await run("timeline", async ({ page, shot }) => {
+      await page.goto(`${b.url}timeline/`);
+      const entry = page.locator("li.federation-entry").first();
+      assert.match(
+        (await entry.locator(".federation-entry-text").textContent()) ?? "",
+        /Tomatoes on the balcony/,
+      );
+      assert.equal(await entry.locator("a.u-url.p-name").textContent(), "Ana Writer");
+      assert.equal(await entry.locator("a.u-url.p-name").getAttribute("href"), a.url);
+      assert.equal(
+        await entry.locator(".federation-entry-meta a.u-url").getAttribute("href"),
+        postUrl,
+      );
+      assert.match(
+        (await entry.locator(".federation-entry-source").textContent()) ?? "",
+        /via localhost:\d+/,
+      );
+      await shot("b-timeline");
+      await page.goto(`${b.url}following/`);
+      assert.equal(await page.locator(".federation-followed a.p-name").textContent(), "Ana Writer");
+      await shot("b-following");
+    });
+  });
+
+  it("B stops following on its status page; A's next push gets 403 and A drops B", async () => {
+    await run("unfollow", async ({ page, shot }) => {
+      await page.goto(`${b.url}admin`);
+      assert.ok(page.url().startsWith(`${b.url}admin`), `still logged in (at ${page.url()})`);
+      await shot("b-status");
+      await Promise.all([
+        page.waitForLoadState("load"),
+        page.click('button:has-text("Stop following")'),
+      ]);
+      await page.waitForURL(`${b.url}admin`);
+      assert.equal(await page.locator('button:has-text("Stop following")').count(), 0);
+      await shot("b-status-after-unfollow");
+    });
+    await addPost(a, {
+      slug: "second-federated-post",
+      title: "Second harvest",
+      body: "Three more tomatoes, and a question about blight.",
+    });
+    await buildSite(a);
+    const sync = await syncSite(a);
+    assert.equal(sync.result.newNotices, 1, JSON.stringify(sync.result));
+    await waitFor("A to drop B after the 403", 20_000, async () =>
+      (await subscribersOf(a)).length === 0 ? true : undefined,
+    );
+    const status = JSON.parse(await federationCli(a, ["status", "--json"])) as {
+      recentFailures: { status?: number; error: string }[];
+    };
+    assert.ok(
+      status.recentFailures.some((f) => f.status === 403),
+      `A's status shows the 403: ${JSON.stringify(status.recentFailures)}`,
+    );
+    assert.ok(!(await inboxUris(b)).includes(`${a.url}posts/second-federated-post/`));
+    assert.deepEqual(browser?.dialogs, [], "no script from another site ran");
+  });
+});
