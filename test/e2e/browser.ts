@@ -38,14 +38,19 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Fails at once, saying what to install, when there is no Chromium to drive. */
+export function assertChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new ChromiumMissingError(
+      `Chromium is not at ${CHROMIUM}: the browser tests need it. Install Debian's package (sudo apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH to a Chromium binary.`,
+    );
+  }
+}
+
 export async function launchBrowser(
   opts: { shotsDir?: string; timeoutMs?: number } = {},
 ): Promise<TestBrowser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new ChromiumMissingError(
-      `Chromium is not at ${CHROMIUM}. Install Debian's package (sudo apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH to a Chromium binary.`,
-    );
-  }
+  assertChromium();
   const userDataDir = await mkdtemp(path.join(tmpdir(), "e2e-chromium-"));
   const shotsDir = opts.shotsDir ?? (await mkdtemp(path.join(tmpdir(), "e2e-shots-")));
   await mkdir(shotsDir, { recursive: true });

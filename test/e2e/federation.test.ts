@@ -26,11 +26,11 @@ import {
   syncSite,
 } from "../../scripts/demo-sites.js";
 import { hashPassword } from "../../sidecar/auth/password.js";
-import { launchBrowser, type TestBrowser } from "./browser.js";
+import { assertChromium, launchBrowser, type TestBrowser } from "./browser.js";
 
 const B_PASSWORD = `b-owner-${randomBytes(6).toString("hex")}`;
 
-let root: string;
+let root: string | undefined;
 let a: SiteInstance;
 let b: SiteInstance;
 const sidecars: RunningSidecar[] = [];
@@ -68,6 +68,7 @@ async function subscribersOf(site: SiteInstance): Promise<{ uri: string }[]> {
 }
 
 before(async () => {
+  assertChromium();
   root = await mkdtemp(path.join(tmpdir(), "e2e-federation-"));
   const [portA, portB, hashB] = await Promise.all([
     freePort(),
@@ -105,29 +106,37 @@ before(async () => {
     }),
   ]);
   await Promise.all([buildSite(a), buildSite(b)]);
-  sidecars.push(...(await Promise.all([startSidecar(a), startSidecar(b)])));
+  const started = await Promise.allSettled([startSidecar(a), startSidecar(b)]);
+  for (const s of started) if (s.status === "fulfilled") sidecars.push(s.value);
+  for (const s of started) if (s.status === "rejected") throw s.reason;
   // A's first sync records its existing posts as published: nobody gets the archive.
   const first = await syncSite(a);
   assert.equal(first.result.outcome, "first-sync", JSON.stringify(first.result));
   browser = await launchBrowser({ shotsDir: process.env.E2E_SHOTS_DIR });
 });
 
+/** The first step that failed: later steps depend on it and are not run. */
+let failedStep: string | null = null;
+
 after(async () => {
   await browser?.close();
   await Promise.all(sidecars.map((s) => s.stop()));
-  await rm(root, { recursive: true, force: true });
+  if (root) await rm(root, { recursive: true, force: true });
+  // Screenshots are kept when something failed (or when asked for with E2E_SHOTS_DIR).
+  if (browser && !failedStep && !process.env.E2E_SHOTS_DIR)
+    await rm(browser.shotsDir, { recursive: true, force: true });
 });
 
 describe("two sites federating through their pages", { timeout: 120_000 }, () => {
-  let step = "";
-  /** Runs one step; on failure saves a screenshot and says which step and where it is. */
+  /** Runs one step; on failure saves a screenshot and adds the step, the page and the logs. */
   async function run(name: string, body: (t: TestBrowser) => Promise<void>): Promise<void> {
-    step = name;
     const t = browser;
     assert.ok(t, "the browser did not start");
+    if (failedStep) assert.fail(`not run: the step "${failedStep}" failed`);
     try {
       await body(t);
     } catch (err) {
+      failedStep = name;
       const shot = await t
         .shot(`FAILED-${name.replace(/\W+/g, "-")}`)
         .catch(() => "(no screenshot)");
@@ -135,13 +144,13 @@ describe("two sites federating through their pages", { timeout: 120_000 }, () =>
         (s, i) => `--- sidecar ${i ? "B" : "A"} log (tail):\n${s.log().slice(-2500)}`,
       );
       (err as Error).message +=
-        `\n[step: ${step}; page ${t.page.url()}; screenshot ${shot}]\n${logs.join("\n")}`;
+        `\n[step: ${name}; page ${t.page.url()}; screenshot ${shot}]\n${logs.join("\n")}`;
       throw err;
     }
   }
 
-  it("B subscribes to A through A's form, logging in to approve on B's authorize page", async () => {
-    await run("subscribe", async ({ page, shot }) => {
+  it("B subscribes to A through A's form, logging in to approve on B's authorize page", () =>
+    run("subscribe", async ({ page, shot }) => {
       await page.goto(a.url);
       await page.fill('form.federation-subscribe input[name="profile_url"]', b.url);
       await Promise.all([
@@ -163,29 +172,27 @@ describe("two sites federating through their pages", { timeout: 120_000 }, () =>
       ]);
       assert.equal(await page.textContent("h1"), "You are subscribed");
       await shot("a-subscribed");
-    });
-    const subs = await subscribersOf(a);
-    assert.deepEqual(
-      subs.map((s) => s.uri),
-      [b.url],
-    );
-  });
+      assert.deepEqual(
+        (await subscribersOf(a)).map((s) => s.uri),
+        [b.url],
+      );
+    }));
 
-  it("A publishes; B's inbox gets the notice and B's rebuilt timeline shows it", async () => {
-    await addPost(a, {
-      slug: "first-federated-post",
-      title: "Tomatoes on the balcony",
-      body: "The first ripe one today, after weeks of waiting.",
-    });
-    await buildSite(a);
-    const sync = await syncSite(a);
-    assert.equal(sync.result.newNotices, 1, JSON.stringify(sync.result));
-    const postUrl = `${a.url}posts/first-federated-post/`;
-    await waitFor("the notice in B's inbox.json", 15_000, async () =>
-      (await inboxUris(b)).includes(postUrl) ? true : undefined,
-    );
-    await buildSite(b);
-    await run("timeline", async ({ page, shot }) => {
+  it("A publishes; B's inbox gets the notice and B's rebuilt timeline shows it", () =>
+    run("publish and read", async ({ page, shot }) => {
+      await addPost(a, {
+        slug: "first-federated-post",
+        title: "Tomatoes on the balcony",
+        body: "The first ripe one today, after weeks of waiting.",
+      });
+      await buildSite(a);
+      const sync = await syncSite(a);
+      assert.equal(sync.result.newNotices, 1, JSON.stringify(sync.result));
+      const postUrl = `${a.url}posts/first-federated-post/`;
+      await waitFor("the notice in B's inbox.json", 15_000, async () =>
+        (await inboxUris(b)).includes(postUrl) ? true : undefined,
+      );
+      await buildSite(b);
       await page.goto(`${b.url}timeline/`);
       const entry = page.locator("li.federation-entry").first();
       assert.match(
@@ -206,41 +213,40 @@ describe("two sites federating through their pages", { timeout: 120_000 }, () =>
       await page.goto(`${b.url}following/`);
       assert.equal(await page.locator(".federation-followed a.p-name").textContent(), "Ana Writer");
       await shot("b-following");
-    });
-  });
+    }));
 
-  it("B stops following on its status page; A's next push gets 403 and A drops B", async () => {
-    await run("unfollow", async ({ page, shot }) => {
+  it("B stops following on its status page; A's next push gets 403 and A drops B", () =>
+    run("unfollow", async ({ page, shot, dialogs }) => {
       await page.goto(`${b.url}admin`);
       assert.ok(page.url().startsWith(`${b.url}admin`), `still logged in (at ${page.url()})`);
       await shot("b-status");
+      const stopButton = page.locator('button:has-text("Stop following")');
       await Promise.all([
-        page.waitForLoadState("load"),
-        page.click('button:has-text("Stop following")'),
+        page.waitForResponse((r) => r.url().startsWith(`${b.url}admin/following/remove`)),
+        stopButton.click(),
       ]);
-      await page.waitForURL(`${b.url}admin`);
-      assert.equal(await page.locator('button:has-text("Stop following")').count(), 0);
+      await stopButton.waitFor({ state: "detached" });
+      assert.equal(page.url(), `${b.url}admin`);
       await shot("b-status-after-unfollow");
-    });
-    await addPost(a, {
-      slug: "second-federated-post",
-      title: "Second harvest",
-      body: "Three more tomatoes, and a question about blight.",
-    });
-    await buildSite(a);
-    const sync = await syncSite(a);
-    assert.equal(sync.result.newNotices, 1, JSON.stringify(sync.result));
-    await waitFor("A to drop B after the 403", 20_000, async () =>
-      (await subscribersOf(a)).length === 0 ? true : undefined,
-    );
-    const status = JSON.parse(await federationCli(a, ["status", "--json"])) as {
-      recentFailures: { status?: number; error: string }[];
-    };
-    assert.ok(
-      status.recentFailures.some((f) => f.status === 403),
-      `A's status shows the 403: ${JSON.stringify(status.recentFailures)}`,
-    );
-    assert.ok(!(await inboxUris(b)).includes(`${a.url}posts/second-federated-post/`));
-    assert.deepEqual(browser?.dialogs, [], "no script from another site ran");
-  });
+      await addPost(a, {
+        slug: "second-federated-post",
+        title: "Second harvest",
+        body: "Three more tomatoes, and a question about blight.",
+      });
+      await buildSite(a);
+      const sync = await syncSite(a);
+      assert.equal(sync.result.newNotices, 1, JSON.stringify(sync.result));
+      await waitFor("A to drop B after the 403", 20_000, async () =>
+        (await subscribersOf(a)).length === 0 ? true : undefined,
+      );
+      const status = JSON.parse(await federationCli(a, ["status", "--json"])) as {
+        recentFailures: { status?: number; error: string }[];
+      };
+      assert.ok(
+        status.recentFailures.some((f) => f.status === 403),
+        `A's status shows the 403: ${JSON.stringify(status.recentFailures)}`,
+      );
+      assert.ok(!(await inboxUris(b)).includes(`${a.url}posts/second-federated-post/`));
+      assert.deepEqual(dialogs, [], "no script from another site ran");
+    }));
 });
