@@ -21,9 +21,10 @@ export const TIMELINE_EXTENSION = "eleventy-federation-timeline";
 
 type Data = Record<string, unknown>;
 
-/** Eleventy's `addGlobalData`, which eleventy-types.ts does not declare. */
+/** Eleventy's `addGlobalData` and `addWatchTarget`, which eleventy-types.ts does not declare. */
 type ConfigWithGlobalData = EleventyConfig & {
   addGlobalData(name: string, data: () => Promise<unknown>): unknown;
+  addWatchTarget?(target: string): unknown;
 };
 
 /**
@@ -85,7 +86,10 @@ export function addTimeline(
   options: ResolvedOptions,
   source: TimelineSource,
 ): void {
-  (eleventyConfig as ConfigWithGlobalData).addGlobalData(TIMELINE_DATA, () => source.load());
+  const config = eleventyConfig as ConfigWithGlobalData;
+  config.addGlobalData(TIMELINE_DATA, () => source.load());
+  // With --serve, a notice arriving (the sidecar rewrites inbox.json) rebuilds the timeline.
+  if (options.inbox?.kind === "file") config.addWatchTarget?.(options.inbox.path);
   if (!options.inbox && options.feeds.length === 0) return;
 
   const { perPage, path, followingPath, layout } = options.timeline;
