@@ -77,6 +77,11 @@ export const configSchema = z.object({
       maxAttempts: z.number().int().min(1).default(60),
       /** Length of that window, in minutes (default 10). */
       windowMinutes: z.number().positive().default(10),
+      /**
+       * Longest one attempt may take, all its remote fetches together (profile, XRDS
+       * documents, request token; each is also bounded on its own). Default 30 seconds.
+       */
+      attemptSeconds: z.number().positive().default(30),
     })
     .prefault({}),
   /** The owner's login on the sidecar (authorize page, status page). */

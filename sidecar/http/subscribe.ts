@@ -7,6 +7,7 @@ import { SIDECAR_PATHS, sidecarEndpointUrl } from "../../protocol/sidecar-paths.
 import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/validate.js";
 import type { Context } from "../context.js";
 import { discoverOmb } from "../discovery/yadis.js";
+import { FetchError, type HttpClient } from "../net/client.js";
 import {
   authorizeUrl,
   fetchAccessToken,
@@ -23,6 +24,7 @@ import {
   setFlowCookie,
 } from "../omb/consumer-cookie.js";
 import {
+  attemptTooSlow,
   callbackMismatch,
   declined,
   discoveryFailed,
@@ -81,8 +83,12 @@ export function subscribeRoutes(ctx: Context): Router {
       const raw: unknown = req.body?.profile_url;
       const profileUrl = typeof raw === "string" ? raw.trim() : "";
       if (!isValidUri(profileUrl)) throw notAUrl(profileUrl);
-      const found = await discoverOmb(ctx.http, profileUrl).catch((e: unknown) => {
-        throw discoveryFailed(e, profileUrl);
+      // Each fetch is bounded on its own, but an attempt makes up to six: bound the sum too.
+      const deadline = attemptDeadline(ctx.http, config.subscribe.attemptSeconds * 1000);
+      const tooSlow = () =>
+        attemptTooSlow(serviceName(profileUrl), config.subscribe.attemptSeconds);
+      const found = await discoverOmb(deadline.http, profileUrl).catch((e: unknown) => {
+        throw deadline.expired() ? tooSlow() : discoveryFailed(e, profileUrl);
       });
       const { endpoints } = found;
       const { localId: _, ...urls } = endpoints;
@@ -98,11 +104,12 @@ export function subscribeRoutes(ctx: Context): Router {
       });
       const service = serviceName(found.profileUrl);
       const request = await fetchRequestToken(
-        ctx.http,
+        deadline.http,
         endpoints.request,
         config.siteUrl,
         endpoints.localId,
       ).catch((e: unknown) => {
+        if (deadline.expired()) throw tooSlow();
         throw e instanceof TokenRefusedError ? tokenRefused(e, service) : e;
       });
       const nonce = newBrowserNonce();
@@ -195,6 +202,45 @@ export function subscribeRoutes(ctx: Context): Router {
   });
 
   return router;
+}
+
+/**
+ * The shared client seen through one attempt's deadline: a fetch still running when the
+ * time is up fails with a "timeout" FetchError (its socket is left to its own limits), and
+ * no further fetch is started, so discovery stops at its next step.
+ */
+function attemptDeadline(
+  http: HttpClient,
+  ms: number,
+): { http: HttpClient; expired: () => boolean } {
+  const endsAt = Date.now() + ms;
+  const timedOut = (url: string) =>
+    new FetchError("timeout", url, `the subscribe attempt's ${ms / 1000} s are up (${url})`);
+  const bounded = <T>(url: string, run: () => Promise<T>): Promise<T> => {
+    const left = endsAt - Date.now();
+    if (left <= 0) return Promise.reject(timedOut(url));
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(timedOut(url)), left);
+      run().then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  };
+  const client = {
+    get: (url: string, ...rest: [Record<string, string>?, { followRedirects?: boolean }?]) =>
+      bounded(url, () => http.get(url, ...rest)),
+    postForm: (url: string, body: string, headers?: Record<string, string>) =>
+      bounded(url, () => http.postForm(url, body, headers)),
+  };
+  // Discovery and the token call use only get and postForm.
+  return { http: client as unknown as HttpClient, expired: () => Date.now() >= endsAt };
 }
 
 /** True when `url` lies under one of our own base URLs (the site or the sidecar). */

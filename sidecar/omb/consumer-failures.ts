@@ -125,6 +125,16 @@ export function tooManyAttempts(): PageError {
   );
 }
 
+export function attemptTooSlow(service: string, seconds: number): PageError {
+  return new PageError(
+    504,
+    "too slow",
+    `${service} took too long to answer`,
+    `Starting the subscription with ${service} (its profile page, discovery documents and request token together) took longer than ${seconds} seconds.`,
+    "Try again later; if it keeps happening, your service is overloaded or misconfigured.",
+  );
+}
+
 /** `https://identi.ca/alice` → `identi.ca`: how the visitor knows their service. */
 export function serviceName(url: string): string {
   try {

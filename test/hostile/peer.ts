@@ -113,6 +113,18 @@ export function huge(bytes: number, opts: { announce: boolean; type?: string }):
   };
 }
 
+/** Runs `route` after `ms` (slow headers: nothing is sent before). */
+export function later(ms: number, route: Route): Route {
+  return (req, res, peer) => {
+    let waited = false;
+    peer.every(ms, () => {
+      if (!waited && !res.destroyed) route(req, res, peer);
+      waited = true;
+      return false;
+    });
+  };
+}
+
 /** Never answers; the connection stays open until the client gives up or the peer closes. */
 export const hang: Route = () => {};
 
