@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { hashPassword } from "../sidecar/auth/password.js";
@@ -17,7 +18,6 @@ import {
   addPost,
   buildSite,
   prepareInstance,
-  ROOT,
   type RunningSidecar,
   type SiteInstance,
   startSidecar,
@@ -25,7 +25,8 @@ import {
 } from "./demo-sites.js";
 import { type SiteWatcher, watchSite } from "./demo-watch.js";
 
-const DIR = path.resolve(process.env.DEMO_DIR || path.join(ROOT, "tmp", "demo"));
+/** Outside the project, so its JSON files never reach the linter or git. */
+const DIR = path.resolve(process.env.DEMO_DIR || path.join(tmpdir(), "eleventy-federation-demo"));
 /** Left in DIR so a later run knows it may wipe the folder (and nothing else). */
 const MARKER = ".eleventy-federation-demo";
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -145,14 +146,11 @@ async function main(): Promise<void> {
       slug: `demo-post-${n}`,
       title: `Demo post number ${n}`,
       body: `Published from the demo at ${new Date().toLocaleTimeString("en-GB")}. Hello, followers!`,
-    }).then((file) =>
-      say(`A: wrote ${path.relative(process.cwd(), file)}; rebuilding and publishing...`),
-    );
+    }).then((file) => say(`A: wrote ${file}; rebuilding and publishing...`));
   });
 }
 
 function instructions(a: SiteInstance, b: SiteInstance, password: string): void {
-  const rel = (p: string) => path.relative(process.cwd(), p) || ".";
   say(`
 Two federating sites are running:
   A  ${a.url}  "${a.author.title}" by ${a.author.fullname}: the author people follow
@@ -165,14 +163,15 @@ Two federating sites are running:
 3. B asks "Follow ${a.author.fullname}?": press Accept. You come back to A: "You are subscribed".
    B's Following page now lists A: ${b.url}following/
 4. Press Enter here to publish a new post on A (or add a Markdown file to
-   ${rel(path.join(a.sourceDir, "posts"))}/). A is rebuilt, its sidecar pushes the notice to B,
+   ${path.join(a.sourceDir, "posts")}/). A is rebuilt, its sidecar pushes the notice to B,
    and B is rebuilt when it arrives: ${b.url}timeline/
 5. To stop following: ${b.url}admin, "Stop following". Publish again on A (Enter):
    B answers 403 and A drops B (A's status page: ${a.url}admin).
    Both sites are on localhost, so your browser keeps one login for both: logging in on one
    logs you out of the other.
 
-Sidecar logs: ${rel(path.join(a.dataDir, "sidecar.log"))}, ${rel(path.join(b.dataDir, "sidecar.log"))}
+Sidecar logs: ${path.join(a.dataDir, "sidecar.log")}
+              ${path.join(b.dataDir, "sidecar.log")}
 Ctrl-C stops everything. The next run starts afresh.
 `);
 }
