@@ -84,6 +84,22 @@ export const configSchema = z.object({
       attemptSeconds: z.number().positive().default(30),
     })
     .prefault({}),
+  /** Limits on the OMB endpoints other services call when the site follows someone. */
+  inbound: z
+    .object({
+      /**
+       * Request tokens one client address may ask for per minute (default 60): anyone can
+       * sign that call (the consumer secret is empty), and each token is a store write.
+       */
+      requestTokensPerMinute: z.number().int().min(1).default(60),
+      /**
+       * postNotice and updateProfile requests one client address may send per minute,
+       * both together (default 600). Counted by address, not by the claimed consumer key:
+       * an unsigned request could name someone else's key and use up their allowance.
+       */
+      pushesPerMinute: z.number().int().min(1).default(600),
+    })
+    .prefault({}),
   /** The owner's login on the sidecar (authorize page, status page). */
   login: z
     .object({

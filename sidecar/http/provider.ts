@@ -32,14 +32,15 @@ export function providerRoutes(ctx: Context): Router {
   const auth = ownerSessions(ctx);
 
   // Anyone can sign a request-token call (the consumer secret is empty): bound the writes.
-  const requestTokenLimit = rateLimit({
-    windowMs: 60_000,
-    limit: 60,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    handler: (_req, _res, next) =>
-      next(new ProtocolError(429, "Too many request tokens; retry in a minute.")),
-  });
+  const requestTokenLimit = perMinute(
+    ctx.config.inbound.requestTokensPerMinute,
+    "Too many request tokens; retry in a minute.",
+  );
+  // Checked before the body is read, so a flood of pushes costs little.
+  const pushLimit = perMinute(
+    ctx.config.inbound.pushesPerMinute,
+    "Too many notices and profile updates from this address; retry in a minute.",
+  );
 
   const plain = (res: Response, body: string) => res.status(200).type("text/plain").send(body);
 
@@ -109,12 +110,12 @@ export function providerRoutes(ctx: Context): Router {
     plain(res, tokenReply(access.token, access.secret));
   });
 
-  router.post(SIDECAR_PATHS.postNotice, formBodyText(), async (req, res) => {
+  router.post(SIDECAR_PATHS.postNotice, pushLimit, formBodyText(), async (req, res) => {
     await receiveNotice(ctx, oauthParams(req));
     plain(res, OMB_SUCCESS_BODY);
   });
 
-  router.post(SIDECAR_PATHS.updateProfile, formBodyText(), async (req, res) => {
+  router.post(SIDECAR_PATHS.updateProfile, pushLimit, formBodyText(), async (req, res) => {
     await receiveProfile(ctx, oauthParams(req));
     plain(res, OMB_SUCCESS_BODY);
   });
@@ -130,6 +131,17 @@ export function providerRoutes(ctx: Context): Router {
     });
   }
   return router;
+}
+
+/** At most `limit` requests per client address and minute, then a plain-text 429. */
+function perMinute(limit: number, message: string) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new ProtocolError(429, message)),
+  });
 }
 
 /** The host to name on the page; PEAR-valid URLs can still be odd (port 99999). */
