@@ -66,7 +66,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     let e: PageError;
     if (err instanceof PageError) e = err;
-    else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) {
+    else if (err?.type === "entity.too.large" && typeof err.limit === "number") {
+      // body-parser's own text ("request entity too large") names neither the limit nor a fix
+      e = new PageError(
+        413,
+        "reading the request",
+        "Request too large",
+        `The request body is larger than the ${err.limit} bytes accepted at this address.`,
+        "Send a smaller request: OMB requests and the forms here are a few kilobytes at most.",
+      );
+    } else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) {
       // body-parser and friends: too large, bad encoding, malformed body
       e = new PageError(
         err.status,
