@@ -60,6 +60,7 @@ function assertLimitHeaders(t: TestContext, a: Answer, limit: number): void {
   // draft-8 RateLimit headers: the policy names the limit and the 60 s (or longer) window
   assert.match(a.headers.get("ratelimit-policy") ?? "", new RegExp(`q=${limit};`));
   assert.match(a.headers.get("ratelimit") ?? "", /r=0;/);
+  assert.match(a.headers.get("retry-after") ?? "", /^\d+$/, "Retry-After in seconds");
   t.diagnostic(`RateLimit: ${a.headers.get("ratelimit")}`);
 }
 
