@@ -8,7 +8,7 @@ import {
 } from "../../protocol/validate.js";
 import type { Context } from "../context.js";
 import type { InboxNotice } from "../store/types.js";
-import { PushFieldError, verifyPush } from "./inbound-verify.js";
+import { claimPush, PushFieldError } from "./inbound-verify.js";
 import { siteLicense } from "./provider-profile.js";
 
 /** What `ctx.events` carries: "inbox" with the new notice, "following" with the author's URI. */
@@ -26,7 +26,7 @@ export function checkFields(check: () => void): void {
 }
 
 /**
- * postNotice from someone the site follows (OMB.md §4): authenticated by `verifyPush`,
+ * postNotice from someone the site follows (OMB.md §4): authenticated by `claimPush`,
  * then the version, every field and (in "statusnet-0.9" mode, when sent) the notice's
  * license are checked. A notice URI we already hold is acknowledged and ignored, so a
  * sender retrying after a lost answer does not fail. Returns whether it was new.
@@ -35,7 +35,8 @@ export async function receiveNotice(
   ctx: Pick<Context, "config" | "store" | "siteHttp" | "log" | "events">,
   params: OAuthParams,
 ): Promise<boolean> {
-  const listenee = await verifyPush(ctx, "postNotice", params);
+  // The nonce's journal line is durable once the notice's (written after it) is: one wait.
+  const { listenee, nonceWritten } = claimPush(ctx, "postNotice", params);
   checkFields(() => validateOmbVersion(params[OMB.version]));
   checkFields(() => validateNoticeParams(params, { maxContentChars: ctx.config.maxNoticeChars }));
   const noticeLicense = params[OMB.noticeLicense] ?? "";
@@ -66,6 +67,9 @@ export async function receiveNotice(
   }
   const added = await ctx.store.addInbox(notice);
   if (added) ctx.events.emit(INBOX_EVENT, notice);
-  else ctx.log.info({ notice: notice.uri, listenee }, "notice already received; ignored");
+  else {
+    await nonceWritten; // nothing was written after it
+    ctx.log.info({ notice: notice.uri, listenee }, "notice already received; ignored");
+  }
   return added;
 }

@@ -48,6 +48,19 @@ export async function verifyOAuthRequest(
   opts: VerifyOptions,
   now = Date.now(),
 ): Promise<void> {
+  await claimOAuthRequest(ctx, opts, now).nonceWritten;
+}
+
+/**
+ * `verifyOAuthRequest` without waiting for the nonce's journal write (see
+ * `Store.claimNonce`): for a caller that writes something itself before answering, which
+ * makes the nonce durable too. Throws OAuthRejectedError synchronously.
+ */
+export function claimOAuthRequest(
+  ctx: Pick<Context, "config" | "store">,
+  opts: VerifyOptions,
+  now = Date.now(),
+): { nonceWritten: Promise<void> } {
   const p = opts.params;
   const consumerKey = p[OAUTH.consumerKey] ?? "";
   for (const field of [OAUTH.consumerKey, OAUTH.nonce, OAUTH.timestamp, OAUTH.signature]) {
@@ -75,9 +88,11 @@ export async function verifyOAuthRequest(
   // Remembered while the timestamp can still pass the window; after that it fails anyway.
   const key = `${consumerKey}\n${timestamp}\n${p[OAUTH.nonce]}`;
   const expiresAt = (timestamp + TIMESTAMP_WINDOW_SECONDS) * 1000 + 1000;
-  if (!(await ctx.store.useNonce(key, expiresAt))) {
+  const claim = ctx.store.claimNonce(key, expiresAt);
+  if (!claim.fresh) {
     throw new OAuthRejectedError("OAuth: this oauth_nonce was already used with this timestamp.");
   }
+  return { nonceWritten: claim.written };
 }
 
 /**
@@ -115,6 +130,21 @@ export async function verifyPush(
   endpoint: "postNotice" | "updateProfile",
   params: OAuthParams,
 ): Promise<string> {
+  const { listenee, nonceWritten } = claimPush(ctx, endpoint, params);
+  await nonceWritten;
+  return listenee;
+}
+
+/**
+ * `verifyPush` without waiting for the nonce's journal write (see `claimOAuthRequest`).
+ * Throws synchronously; `nonceWritten` never rejects unhandled (a failed journal write
+ * fails every later write too, which the caller awaits).
+ */
+export function claimPush(
+  ctx: Pick<Context, "config" | "store" | "log">,
+  endpoint: "postNotice" | "updateProfile",
+  params: OAuthParams,
+): { listenee: string; nonceWritten: Promise<void> } {
   const listenee = params.omb_listenee ?? "";
   const consumerKey = params[OAUTH.consumerKey];
   const revoked = (reason: string) => {
@@ -125,11 +155,17 @@ export async function verifyPush(
   const access = ctx.store.accessToken(params[OAUTH.token] ?? "");
   if (!access) throw revoked("unknown or revoked access token");
   if (access.consumerKey !== consumerKey) throw revoked("access token of another consumer key");
-  await verifyOAuthRequest(ctx, { endpoint, method: "POST", params, tokenSecret: access.secret });
+  const { nonceWritten } = claimOAuthRequest(ctx, {
+    endpoint,
+    method: "POST",
+    params,
+    tokenSecret: access.secret,
+  });
+  nonceWritten.catch(() => {}); // awaited by the caller when it matters
   if (listenee === "") throw new PushFieldError("omb_listenee: is required");
   const following = ctx.store.followed(listenee);
   if (access.listeneeUri !== listenee || following?.token !== access.token) {
     throw revoked("access token bound to another listenee");
   }
-  return listenee;
+  return { listenee, nonceWritten };
 }

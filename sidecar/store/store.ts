@@ -310,10 +310,22 @@ export class Store {
    * record happen in one synchronous step, so two concurrent requests cannot both pass.
    */
   async useNonce(key: string, expiresAt: number): Promise<boolean> {
+    const claim = this.claimNonce(key, expiresAt);
+    await claim.written;
+    return claim.fresh;
+  }
+
+  /**
+   * `useNonce` without waiting for the disk: whether the nonce was fresh (recorded in memory
+   * at once) and its journal write. The journal is written in order, so once any LATER
+   * write has resolved this one is durable too: a caller that writes anyway before
+   * answering waits once, not twice (inbound postNotice: nonce, then the notice).
+   */
+  claimNonce(key: string, expiresAt: number): { fresh: boolean; written: Promise<void> } {
     const seen = this.#t.get<number>("nonces", key);
-    if (seen !== undefined && seen > Date.now()) return false;
-    await this.#engine.commit([["nonces", key, expiresAt]]);
-    return true;
+    if (seen !== undefined && seen > Date.now())
+      return { fresh: false, written: Promise.resolve() };
+    return { fresh: true, written: this.#engine.commit([["nonces", key, expiresAt]]) };
   }
 
   // ── inbox: notices from people the site follows ───────────────────────────────────
