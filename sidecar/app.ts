@@ -1,6 +1,8 @@
 import express from "express";
 import helmet from "helmet";
 import { XRDS_CONTENT_TYPE } from "../protocol/constants.js";
+import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
+import { OWNER_PATHS } from "./auth/owner.js";
 import type { Context } from "./context.js";
 import { adminRoutes } from "./http/admin.js";
 import { errorHandler, notFound } from "./http/errors.js";
@@ -38,6 +40,15 @@ const securityHeaders = helmet({
   },
 });
 
+/** First path segments of every sidecar endpoint: /omb, /hooks, /admin. */
+const SIDECAR_PREFIXES = [
+  ...new Set(
+    [...Object.values(SIDECAR_PATHS), ...Object.values(OWNER_PATHS)].map(
+      (p) => `/${p.split("/")[1]}`,
+    ),
+  ),
+];
+
 /** The sidecar's Express app: OMB endpoints in both roles, hooks, owner pages. */
 export function createApp(ctx: Context, opts: AppOptions = {}): express.Express {
   const app = express();
@@ -46,8 +57,10 @@ export function createApp(ctx: Context, opts: AppOptions = {}): express.Express 
   app.get("/healthz", (_req, res) => {
     res.type("text/plain").send("ok");
   });
+  // Only the sidecar's own pages get its headers: a site served with --site keeps its own
+  // (its avatar must load on other sites' pages; its pages may use other origins).
+  app.use(SIDECAR_PREFIXES, securityHeaders);
   const sidecar = express.Router();
-  sidecar.use(securityHeaders);
   sidecar.use(subscribeRoutes(ctx));
   sidecar.use(providerRoutes(ctx));
   sidecar.use(hookRoutes(ctx));

@@ -3,6 +3,7 @@
 // remote text escaped on the authorize and status pages. Real sidecar processes.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { sessionCookieName } from "../sidecar/auth/session.js";
 import { RemoteListenee } from "./helpers/remote-listenee.js";
 import { Browser, formAction, hiddenField, type Page } from "./helpers/remote-listenee-browser.js";
 import {
@@ -50,7 +51,7 @@ describe("login", () => {
 
   test("the session cookie is HttpOnly, SameSite=Lax, not Secure over plain http", async () => {
     const { page } = await loginForm(new Browser());
-    const cookie = page.setCookies.find((c) => c.startsWith("federation_session="));
+    const cookie = page.setCookies.find((c) => c.startsWith(`${sessionCookieName(target.url)}=`));
     assert.ok(cookie, "a session cookie is set with the form");
     assert.match(cookie, /; HttpOnly/i);
     assert.match(cookie, /; SameSite=Lax/i);
@@ -80,7 +81,7 @@ describe("login", () => {
   test("the right password logs in with a new session id; next may only be our own page", async () => {
     const browser = new Browser();
     const { csrf, action } = await loginForm(browser);
-    const before = browser.cookies.get("federation_session");
+    const before = browser.cookies.get(sessionCookieName(target.url));
     const res = await browser.post(action, {
       csrf,
       password: PASSWORD,
@@ -92,7 +93,11 @@ describe("login", () => {
       `${target.url}admin`,
       "a foreign next is replaced by the status page",
     );
-    assert.notEqual(browser.cookies.get("federation_session"), before, "the id changes at login");
+    assert.notEqual(
+      browser.cookies.get(sessionCookieName(target.url)),
+      before,
+      "the id changes at login",
+    );
     assert.equal(await isOwner(browser), true);
   });
 

@@ -3,7 +3,14 @@ import type { CookieOptions, Request, Response } from "express";
 import type { Config } from "../config.js";
 import type { Store } from "../store/store.js";
 
-export const SESSION_COOKIE = "federation_session";
+/**
+ * The session cookie's name. Cookies ignore the port, so two sidecars on one host (the demo,
+ * the browser test) would log each other out under one name: a non-default port is added.
+ */
+export function sessionCookieName(publicUrl: string): string {
+  const port = new URL(publicUrl).port;
+  return port ? `federation_session_${port}` : "federation_session";
+}
 
 /**
  * The owner's browser session. Every browser that opens an owner page gets a random id in a
@@ -17,12 +24,14 @@ export class OwnerSessions {
   #store: Store;
   #config: Pick<Config, "publicUrl" | "login">;
   #keys: Promise<{ cookie: string; csrf: string }> | null = null;
+  readonly cookieName: string;
   /** Logged-in session id → expiry (ms). */
   #sessions = new Map<string, number>();
 
   constructor(store: Store, config: Pick<Config, "publicUrl" | "login">) {
     this.#store = store;
     this.#config = config;
+    this.cookieName = sessionCookieName(config.publicUrl);
   }
 
   /** Kept in the store, so cookies signed before a restart still verify. */
@@ -50,7 +59,7 @@ export class OwnerSessions {
 
   /** The verified id from the request's cookie, or undefined. */
   async #idFrom(req: Request): Promise<string | undefined> {
-    const raw = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    const raw = (req.cookies as Record<string, unknown> | undefined)?.[this.cookieName];
     if (typeof raw !== "string") return undefined;
     const dot = raw.lastIndexOf(".");
     if (dot <= 0) return undefined;
@@ -62,9 +71,9 @@ export class OwnerSessions {
   async #setId(req: Request, res: Response, id: string): Promise<void> {
     const { cookie } = await this.#secretKeys();
     const value = `${id}.${mac(cookie, id)}`;
-    res.cookie(SESSION_COOKIE, value, this.#cookieOptions());
+    res.cookie(this.cookieName, value, this.#cookieOptions());
     // Later reads in the same request must see the new id.
-    req.cookies = { ...(req.cookies ?? {}), [SESSION_COOKIE]: value };
+    req.cookies = { ...(req.cookies ?? {}), [this.cookieName]: value };
   }
 
   /** The browser's id, creating it (and its cookie) on first visit. */
@@ -111,7 +120,7 @@ export class OwnerSessions {
   async logOut(req: Request, res: Response): Promise<void> {
     const id = await this.#idFrom(req);
     if (id) this.#sessions.delete(id);
-    res.clearCookie(SESSION_COOKIE, { ...this.#cookieOptions(), maxAge: undefined });
+    res.clearCookie(this.cookieName, { ...this.#cookieOptions(), maxAge: undefined });
   }
 }
 
