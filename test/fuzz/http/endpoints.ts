@@ -21,7 +21,7 @@ export interface Endpoint {
 }
 
 /** The same path as a client might mangle it: case, slashes, encodings, suffixes. */
-function pathVariant(path: string): fc.Arbitrary<string> {
+export function pathVariant(path: string): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 8, arbitrary: fc.constant(path) },
     fc.constantFrom(
@@ -53,7 +53,7 @@ export function toWirePath(s: string): string {
 }
 
 /** Header values as raw bytes: UTF-8 turned into Latin-1 characters, controls dropped. */
-function toWireHeader(s: string): string {
+export function toWireHeader(s: string): string {
   return Buffer.from(s.replace(/\p{Cs}/gu, "\uFFFD"), "utf8")
     .toString("latin1")
     .replace(/[^\t\x20-\x7e\x80-\xff]/g, "");
@@ -68,7 +68,8 @@ const CALLBACK_PARAMS = [
   ...PROFILE_FIELDS.map((f) => profileParam("listener", f)),
 ];
 
-function request(
+/** A request of any shape to `paths`: Part A's generator of malformed requests. */
+export function request(
   method: fc.Arbitrary<string>,
   paths: fc.Arbitrary<string>,
   names: readonly string[],

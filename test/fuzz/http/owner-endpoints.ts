@@ -1,0 +1,317 @@
+/**
+ * The deploy hook, the signed command endpoint and the owner's pages, fuzzed: hook bodies
+ * signed right, with another secret, stale, malformed or replayed; owner forms with the
+ * owner's, a visitor's, a forged or no cookie, right or wrong CSRF tokens and passwords.
+ * None of them may write to the store but for what an accepted request does.
+ */
+import fc from "fast-check";
+import {
+  HOOK_SIGNATURE_HEADER,
+  HOOK_TIMESTAMP_HEADER,
+  signHook,
+} from "../../../protocol/hook-signature.js";
+import { OWNER_PATHS } from "../../../sidecar/auth/owner.js";
+import { INBOX_JSON_SIGNED_TEXT } from "../../../sidecar/inbox/export.js";
+import { HOOK_COMMAND_PATH } from "../../../sidecar/sync/hook-client.js";
+import { PASSWORD } from "../../helpers/remote-listenee-flow.js";
+import type { Params } from "../../helpers/remote-listenee-oauth.js";
+import { hostileText } from "../property.js";
+import { keysIn } from "./journal.js";
+import { paramValue } from "./pieces.js";
+import { HOOK_SECRET, type ProviderWorld } from "./provider-world.js";
+import type { FuzzRequest } from "./sender.js";
+import {
+  type Built,
+  cookieFor,
+  cookieKind,
+  garbage,
+  junkCookie,
+  type WorldEndpoint,
+  wireForm,
+} from "./world-cases.js";
+
+type SignKind = "right" | "other-secret" | "stale" | "future" | "malformed" | "missing" | "replay";
+const signKind = fc.constantFrom<SignKind>(
+  "right",
+  "right",
+  "right",
+  "other-secret",
+  "stale",
+  "future",
+  "malformed",
+  "missing",
+  "replay",
+);
+
+/** Signed requests sent intact, for replays (bounded). */
+const replays: FuzzRequest[] = [];
+/** Replays pick among requests built at least this many requests ago (concurrency is 4). */
+const REPLAY_DISTANCE = 16;
+
+/** Hook headers over `text` as `kind` says; whether the signature is right. */
+function hookHeaders(
+  kind: SignKind,
+  text: string,
+  junk: string,
+): { headers: string[]; right: boolean } {
+  const now = Math.floor(Date.now() / 1000);
+  const at = kind === "stale" ? now - 1000 : kind === "future" ? now + 1000 : now;
+  const h = signHook(kind === "other-secret" ? `${HOOK_SECRET}x` : HOOK_SECRET, text, at);
+  if (kind === "missing") return { headers: [], right: false };
+  if (kind === "malformed") {
+    return {
+      headers: [
+        HOOK_TIMESTAMP_HEADER,
+        junk.replace(/[^\x20-\x7e]/g, ""),
+        HOOK_SIGNATURE_HEADER,
+        `sha1=${junk.length}`,
+      ],
+      right: false,
+    };
+  }
+  const headers = [
+    HOOK_TIMESTAMP_HEADER,
+    h[HOOK_TIMESTAMP_HEADER] ?? "",
+    HOOK_SIGNATURE_HEADER,
+    h[HOOK_SIGNATURE_HEADER] ?? "",
+  ];
+  return { headers, right: kind === "right" };
+}
+
+/** What the hook endpoints make of a body: {} when blank, a JSON object, or null (refused). */
+function hookObject(text: string): Record<string, unknown> | null {
+  if (text.trim() === "") return {};
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === "object" && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Hook bodies: empty, JSON objects (commands), other JSON, text. */
+function hookBody(commands: boolean): fc.Arbitrary<string> {
+  const command = fc.record(
+    {
+      command: fc.oneof(
+        fc.constantFrom("sync", "sync", "remove-subscriber", "remove-following"),
+        hostileText(12),
+      ),
+      uri: paramValue,
+      source: hostileText(60),
+    },
+    { requiredKeys: commands ? ["command"] : [] },
+  );
+  return fc
+    .oneof(
+      { weight: 6, arbitrary: command.map((o) => JSON.stringify(o)) },
+      fc.constant(""),
+      fc.jsonValue({ maxDepth: 2 }).map((j) => JSON.stringify(j) ?? "null"),
+      hostileText(80),
+    )
+    .map((t) => t.replace(/\p{Cs}/gu, "\uFFFD"));
+}
+
+function hookEndpoint(path: string, commands: boolean): WorldEndpoint {
+  return {
+    name: `POST ${path}`,
+    cases: () =>
+      fc.oneof(
+        garbage(path, ["command", "source"]),
+        fc
+          .tuple(hookBody(commands), signKind, hostileText(20), fc.nat())
+          .map(([body, kind, junk, pick]) => (): Built => {
+            // only requests sent a while ago: a recent one may not have been answered yet
+            const old = replays.length - REPLAY_DISTANCE;
+            if (kind === "replay" && old > 0) {
+              const request = replays[pick % old] as FuzzRequest;
+              return { request, mayServe: () => false };
+            }
+            const object = hookObject(body);
+            const signAs = kind === "replay" ? "right" : kind;
+            const { headers, right } = hookHeaders(signAs, body, junk);
+            const request: FuzzRequest = {
+              method: "POST",
+              path,
+              headers: ["content-type", "application/json", ...headers],
+              body: Buffer.from(body, "utf8"),
+            };
+            if (right && replays.length < 200) replays.push(request);
+            const ok = right && object !== null && (!commands || object.command === "sync");
+            return { request, mayServe: (s) => ok && s === 200 };
+          }),
+      ),
+    // a sync of an unchanged manifest writes its sync state; signatures are remembered
+    checkWrites: (w, answered) => {
+      const stray = [...w.byTable.keys()].filter((t) => t !== "nonces" && t !== "meta");
+      if (stray.length > 0) return `wrote to ${stray.join(", ")}`;
+      const meta = keysIn(w, "meta");
+      const odd = meta.filter((k) => k !== "sync" && k !== "outboundHead");
+      if (odd.length > 0) return `wrote meta keys ${odd.join(", ")}`;
+      const syncs = meta.filter((k) => k === "sync").length;
+      const served = answered.filter((a) => a.built.request.method === "POST" && a.status === 200);
+      return syncs <= served.length ? null : `${syncs} syncs for ${served.length} accepted hooks`;
+    },
+  };
+}
+
+const noWrites: WorldEndpoint["checkWrites"] = (w) =>
+  w.lines === 0 ? null : `${w.lines} store writes`;
+
+/** An owner form POST to `path` with cookie and CSRF token of every kind. */
+function ownerForm(
+  world: ProviderWorld,
+  path: string,
+  fields: fc.Arbitrary<Params>,
+  opts: { ownerMayPost: boolean; accepted: (form: Params) => boolean },
+): fc.Arbitrary<() => Built> {
+  return fc
+    .tuple(fields, cookieKind, fc.constantFrom("owner", "visitor", "random", "missing"), junkCookie)
+    .filter(([, kind, csrf]) => opts.ownerMayPost || !(kind === "owner" && csrf === "owner"))
+    .map(([f, kind, csrfKind, junk]) => (): Built => {
+      const cookie = cookieFor(world, kind, junk);
+      const form: Params = { ...f };
+      if (csrfKind !== "missing") {
+        form.csrf =
+          csrfKind === "owner"
+            ? world.owner.csrf
+            : csrfKind === "visitor"
+              ? world.visitor.csrf
+              : junk;
+      }
+      const request: FuzzRequest = {
+        method: "POST",
+        path,
+        headers: [
+          "content-type",
+          "application/x-www-form-urlencoded",
+          ...(cookie ? ["cookie", cookie] : []),
+        ],
+        body: Buffer.from(wireForm(form).replace(/%EF%BF%BD/g, "%ff")),
+      };
+      const ownCsrf =
+        (kind === "owner" && csrfKind === "owner") ||
+        (kind === "visitor" && csrfKind === "visitor");
+      const served = ownCsrf && opts.accepted({ ...form, kind });
+      return { request, mayServe: (s) => served && s === 303 };
+    });
+}
+
+const safe = (a: fc.Arbitrary<string>) => a.map((s) => s.replace(/\p{Cs}/gu, "\uFFFD"));
+
+export function ownerEndpoints(world: ProviderWorld): WorldEndpoint[] {
+  return [
+    hookEndpoint("/hooks/deploy", false),
+    hookEndpoint(HOOK_COMMAND_PATH, true),
+    {
+      name: `GET ${OWNER_PATHS.status}`,
+      cases: () =>
+        fc.oneof(
+          garbage(OWNER_PATHS.status, ["x"]).map((b) => () => {
+            const built = b();
+            const read = built.request.method === "GET" || built.request.method === "HEAD";
+            return { ...built, mayServe: (s: number) => built.mayServe(s) || (read && s === 303) };
+          }),
+          fc.tuple(cookieKind, junkCookie).map(([kind, junk]) => (): Built => {
+            const cookie = cookieFor(world, kind, junk);
+            const request: FuzzRequest = {
+              method: "GET",
+              path: OWNER_PATHS.status,
+              headers: cookie ? ["cookie", cookie] : [],
+            };
+            return { request, mayServe: (s) => s === 303 || (kind === "owner" && s === 200) };
+          }),
+        ),
+      checkWrites: noWrites,
+    },
+    {
+      name: `GET and POST ${OWNER_PATHS.login}`,
+      cases: () =>
+        fc.oneof(
+          garbage(OWNER_PATHS.login, ["csrf", "password", "next"]).map((b) => () => {
+            const built = b();
+            const read = built.request.method === "GET" || built.request.method === "HEAD";
+            return { ...built, mayServe: (s: number) => built.mayServe(s) || (read && s === 200) };
+          }),
+          ownerForm(
+            world,
+            OWNER_PATHS.login,
+            fc.record(
+              {
+                password: fc.oneof(
+                  fc.constant(PASSWORD),
+                  safe(hostileText(40)),
+                  fc.constant("x".repeat(5000)),
+                ),
+                next: fc.oneof(fc.constant(`${world.target.url}admin`), safe(paramValue)),
+              },
+              { requiredKeys: [] },
+            ) as fc.Arbitrary<Params>,
+            { ownerMayPost: true, accepted: (f) => f.password === PASSWORD },
+          ),
+        ),
+      checkWrites: noWrites,
+    },
+    {
+      name: `POST ${OWNER_PATHS.logout}`,
+      cases: () =>
+        fc.oneof(
+          garbage(OWNER_PATHS.logout, ["csrf"]),
+          // the owner's own logout with the right token would end the session the others use
+          ownerForm(world, OWNER_PATHS.logout, fc.constant({}), {
+            ownerMayPost: false,
+            accepted: () => false,
+          }),
+        ),
+      checkWrites: noWrites,
+    },
+    {
+      name: `POST ${OWNER_PATHS.unfollow}`,
+      cases: () =>
+        fc.oneof(
+          garbage(OWNER_PATHS.unfollow, ["csrf", "uri"]),
+          ownerForm(
+            world,
+            OWNER_PATHS.unfollow,
+            fc.record({ uri: safe(paramValue) }, { requiredKeys: [] }) as fc.Arbitrary<Params>,
+            { ownerMayPost: true, accepted: (f) => f.kind === "owner" },
+          ),
+        ),
+      // nobody the generated URIs name is followed: an accepted form changes nothing either
+      checkWrites: noWrites,
+    },
+    {
+      name: `GET ${OWNER_PATHS.inboxJson}`,
+      cases: () =>
+        fc.oneof(
+          garbage(OWNER_PATHS.inboxJson, ["limit"]),
+          fc
+            .tuple(
+              signKind,
+              hostileText(20),
+              fc.oneof(
+                fc.constant(""),
+                fc.integer().map((n) => `?limit=${n}`),
+                fc.constant("?limit=abc"),
+              ),
+            )
+            .map(([kind, junk, query]) => (): Built => {
+              const { headers, right } = hookHeaders(
+                kind === "replay" ? "right" : kind,
+                INBOX_JSON_SIGNED_TEXT,
+                junk,
+              );
+              const request: FuzzRequest = {
+                method: "GET",
+                path: `${OWNER_PATHS.inboxJson}${query}`,
+                headers,
+              };
+              return { request, mayServe: (s) => right && s === 200 };
+            }),
+        ),
+      checkWrites: noWrites,
+    },
+  ];
+}
