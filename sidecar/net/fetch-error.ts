@@ -99,6 +99,12 @@ export function toFetchError(err: unknown, url: string, limits: TimeoutLimits): 
         "timeout",
         `${url} sent no response within ${limits.headersTimeoutMs} ms. Try again later`,
       );
+    case "UND_ERR_HEADERS_OVERFLOW":
+      // a peer flooding its header block: not a bug of ours, so never rethrown
+      return make(
+        "http",
+        `${url} sent response headers larger than allowed. The remote server is misbehaving`,
+      );
     case "UND_ERR_BODY_TIMEOUT":
       return make(
         "timeout",

@@ -6,6 +6,7 @@ import {
   ACCESS_TOKEN,
   aByteASecond,
   answer,
+  floodHeaders,
   hang,
   huge,
   type Peer,
@@ -140,6 +141,13 @@ describe("hostile peers, all at once", { concurrency: true }, () => {
       const url = profileWithXrds("slow", aByteASecond(xrdsOf(peer), "application/xrds+xml"));
       const a = await submitForm(sidecar.url, url);
       assertFailure(t, a, 502, "no XRDS", TOTAL_TIMEOUT_MS + MARGIN_MS);
+    });
+
+    it("a profile page with 64 KiB of headers: refused, not an internal error", async (t) => {
+      peer.route("/flood-headers", floodHeaders(64));
+      const a = await submitForm(sidecar.url, peer.url("/flood-headers"));
+      assertFailure(t, a, 502, "no Yadis document", QUICK_MS);
+      assert.match(a.body, /headers larger than allowed/);
     });
 
     it("a profile page that never answers: ended by the headers time limit", async (t) => {

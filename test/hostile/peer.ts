@@ -125,6 +125,26 @@ export function later(ms: number, route: Route): Route {
   };
 }
 
+/** A 200 status line, then `kib` KiB of header lines at once (past any client's limit). */
+export function floodHeaders(kib: number): Route {
+  return (req) => {
+    const lines = Array.from({ length: kib }, (_, i) => `x-big-${i}: ${"z".repeat(1000)}\r\n`);
+    req.socket.write(`HTTP/1.1 200 OK\r\n${lines.join("")}`);
+  };
+}
+
+/** A 200 status line, then a 1 KB header line a second (at most 40), never the blank line. */
+export const dribbleHeaders: Route = (req, _res, peer) => {
+  const socket = req.socket;
+  socket.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n");
+  let n = 0;
+  peer.every(1000, () => {
+    if (socket.destroyed || n++ >= 40) return false;
+    socket.write(`x-slow-${n}: ${"y".repeat(1000)}\r\n`);
+    return true;
+  });
+};
+
 /** Never answers; the connection stays open until the client gives up or the peer closes. */
 export const hang: Route = () => {};
 

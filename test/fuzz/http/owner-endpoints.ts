@@ -233,7 +233,11 @@ export function ownerEndpoints(world: ProviderWorld): WorldEndpoint[] {
           garbage(OWNER_PATHS.login, ["csrf", "password", "next"]).map((b) => () => {
             const built = b();
             const read = built.request.method === "GET" || built.request.method === "HEAD";
-            return { ...built, mayServe: (s: number) => built.mayServe(s) || (read && s === 200) };
+            // 304 too: Express answers If-None-Match: * on a read that way
+            return {
+              ...built,
+              mayServe: (s: number) => built.mayServe(s) || (read && (s === 200 || s === 304)),
+            };
           }),
           ownerForm(
             world,

@@ -205,7 +205,9 @@ export function buildSigned(
       shape.dup === "same" ? real : shape.dup === "different-first" ? `${other}&${real}` : other;
     // the body's value wins over the query's: a duplicate goes in the body, after the rest
     bodyText = bodyText === "" ? extra : `${bodyText}&${extra}`;
-    if (shape.dup === "different-last") mutated = true;
+    // an oauth_* name also in the Authorization header: the header's value wins (OAuth.php)
+    const headerWins = header !== undefined && picked.startsWith("oauth_");
+    if (shape.dup === "different-last" && !headerWins) mutated = true;
   }
   let bodyBytes = Buffer.from(bodyText, "utf8");
   if (m === "bad-bytes")
