@@ -13,9 +13,9 @@ export interface Bare {
   stop(): Promise<void>;
 }
 
-/** Starts inbound-bare.ts; waits up to 30 s for its port. */
-export function startBare(): Promise<Bare> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", BARE], {
+/** Starts inbound-bare.ts (with extra node flags); waits up to 30 s for its port. */
+export function startBare(nodeArgs: string[] = []): Promise<Bare> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", BARE], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -65,7 +65,12 @@ export async function cpuSeconds(pid: number): Promise<number | null> {
 export async function withCpu<T>(
   serverPid: number,
   f: () => Promise<T>,
-): Promise<{ result: T; serverCpu: number | null; clientCpu: number }> {
+): Promise<{
+  result: T;
+  serverCpu: number | null;
+  serverSeconds: number | null;
+  clientCpu: number;
+}> {
   const s0 = await cpuSeconds(serverPid);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -73,9 +78,11 @@ export async function withCpu<T>(
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   const s1 = await cpuSeconds(serverPid);
+  const serverSeconds = s0 === null || s1 === null ? null : s1 - s0;
   return {
     result,
-    serverCpu: s0 === null || s1 === null ? null : (s1 - s0) / wall,
+    serverSeconds,
+    serverCpu: serverSeconds === null ? null : serverSeconds / wall,
     clientCpu: (c.user + c.system) / 1e6 / wall,
   };
 }

@@ -3,19 +3,24 @@
  * Express 5 app answering 200 to a POSTed form body of the same size, measured in the same
  * run with the same client (autocannon, loopback, same connections, pipelining 1).
  *
- *   npm run bench:inbound [-- --seconds 8 --connections 32 --rounds 3 --fsync both]
+ *   npm run bench:inbound [-- --seconds 10 --slice 1 --connections 32 --fsync both]
+ *   npm run bench:inbound -- --cpu-prof /tmp/prof   (both servers write a .cpuprofile there)
  *
  * Both servers run as separate processes: the bare app (bench/inbound-bare.ts) and the
  * real CLI (`eleventy-federation serve`), followed by a remote author through the whole
  * follow flow, so each notice passes the real path: body parser, OAuth verification
  * (HMAC, timestamp window, nonce recorded in the store), field validation, inbox append.
- * Every request is distinct (own nonce, own notice URI), signed BEFORE the timer starts
+ * Every request is distinct (own nonce, own notice URI), signed BEFORE its slice starts
  * by the remote author's own OAuth code, so signing never limits the client. After each
  * mode the store is opened read-only: every notice answered 200 must be in the inbox.
  *
+ * Each server gets `--seconds` of load in `--slice`-second slices, interleaved ABBA (bare,
+ * sidecar, sidecar, bare, …), so that load from elsewhere on the machine falls on both
+ * alike; the ratio is the median of the per-pair ratios. Server CPU time per request (from
+ * /proc) is printed too: it is what other load moves least.
+ *
  * `--fsync both` (default) measures the journal with fdatasync off, then on (the product
- * default, printed last); the last line is `ratio: N` for fsync on. Each round runs bare
- * and sidecar back to back in alternating order; the ratio is the median per-round ratio.
+ * default, printed last); the last line is `ratio: N` for fsync on.
  */
 import { parseArgs } from "node:util";
 import { cannon } from "../test/load/autocannon.js";
@@ -25,28 +30,39 @@ import { type Bare, startBare, withCpu } from "./inbound-procs.js";
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: "string", default: "8" },
+    seconds: { type: "string", default: "10" },
+    slice: { type: "string", default: "1" },
     connections: { type: "string", default: "32" },
-    rounds: { type: "string", default: "3" },
     fsync: { type: "string", default: "both" },
+    "cpu-prof": { type: "string" },
   },
 });
 const clamp = (v: string, lo: number, hi: number) =>
   Math.min(hi, Math.max(lo, Math.floor(Number(v) || lo)));
-const SECONDS = clamp(values.seconds, 1, 30);
+const SLICE = clamp(values.slice, 1, 30);
+/** Slices per server per mode (at least two: one in each order). */
+const SLICES = Math.max(2, Math.round(clamp(values.seconds, 1, 60) / SLICE));
 const CONNECTIONS = clamp(values.connections, 1, 512);
-const ROUNDS = clamp(values.rounds, 1, 9);
 const MODES = { on: [true], off: [false], both: [false, true] }[values.fsync] ?? [false, true];
 const WARMUP_SECONDS = 2;
+/** node flags for both servers: --cpu-prof cannot go through NODE_OPTIONS. */
+const PROFILE_ARGS = values["cpu-prof"]
+  ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`]
+  : [];
 const PATH = "/omb/postnotice";
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const pct = (n: number | null) => (n === null ? "n/a" : `${Math.round(n * 100)}%`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const perRequest = (seconds: number | null, n: number) =>
+  seconds === null || n === 0 ? null : (seconds / n) * 1e6;
+const us = (n: number | null) => (n === null ? "n/a" : `${Math.round(n)} µs`);
 
 interface Run {
   rps: number;
+  /** Server CPU time per answered request, in µs: unlike req/s, barely moved by other load. */
+  cpuUs: number | null;
   p50: number;
   p99: number;
   serverCpu: number | null;
@@ -56,7 +72,7 @@ interface Run {
 /** The bare app: the same signed body every time (same size, nothing to sign). */
 async function bareRun(bare: Bare, body: string, seconds: number): Promise<Run> {
   let wrong = 0;
-  const { result, serverCpu, clientCpu } = await withCpu(bare.pid, () =>
+  const { result, serverCpu, serverSeconds, clientCpu } = await withCpu(bare.pid, () =>
     cannon({
       url: bare.url,
       path: PATH,
@@ -71,11 +87,18 @@ async function bareRun(bare: Bare, body: string, seconds: number): Promise<Run> 
   if (wrong > 0 || result.errors > 0) {
     throw new Error(`bare: ${wrong} non-200 answers, ${result.errors} errors`);
   }
-  return { rps: result.rps, p50: result.p50, p99: result.p99, serverCpu, clientCpu };
+  return {
+    rps: result.rps,
+    cpuUs: perRequest(serverSeconds, result.total),
+    p50: result.p50,
+    p99: result.p99,
+    serverCpu,
+    clientCpu,
+  };
 }
 
 async function measure(fsync: boolean, bare: Bare): Promise<number> {
-  const site = await createSite({ fsync, logLevel: "info" });
+  const site = await createSite({ fsync, logLevel: "info" }, { nodeArgs: PROFILE_ARGS });
   const authors = await followedBy(site, 1);
   try {
     const [author] = authors;
@@ -96,7 +119,7 @@ async function measure(fsync: boolean, bare: Bare): Promise<number> {
       );
       signRate = Math.max(signRate, pool.signRate);
       const pid = site.proc?.pid ?? 0;
-      const { result, serverCpu, clientCpu } = await withCpu(pid, () =>
+      const { result, serverCpu, serverSeconds, clientCpu } = await withCpu(pid, () =>
         cannon({
           url: site.url.slice(0, -1),
           path: PATH,
@@ -111,7 +134,14 @@ async function measure(fsync: boolean, bare: Bare): Promise<number> {
       );
       late += pool.signedLate;
       if (result.errors > 0) throw new Error(`sidecar: ${result.errors} connection errors`);
-      return { rps: result.okPerSecond, p50: result.p50, p99: result.p99, serverCpu, clientCpu };
+      return {
+        rps: result.okPerSecond,
+        cpuUs: perRequest(serverSeconds, result.total),
+        p50: result.p50,
+        p99: result.p99,
+        serverCpu,
+        clientCpu,
+      };
     };
 
     // Warm-up (JIT, connections, first journal writes), not counted.
@@ -121,33 +151,29 @@ async function measure(fsync: boolean, bare: Bare): Promise<number> {
     const bares: Run[] = [];
     const sidecars: Run[] = [];
     const ratios: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      // Back to back, alternating which goes first, so outside load falls on both alike.
+    for (let i = 0; i < SLICES; i++) {
+      // ABBA: bare first in even slices, sidecar first in odd ones.
       let b: Run;
       let s: Run;
-      if (round % 2 === 1) {
-        b = await bareRun(bare, sameSize, SECONDS);
-        s = await sidecarRun(String(round), SECONDS, b.rps);
+      if (i % 2 === 0) {
+        b = await bareRun(bare, sameSize, SLICE);
+        s = await sidecarRun(String(i), SLICE, b.rps);
       } else {
-        s = await sidecarRun(String(round), SECONDS, bares.at(-1)?.rps ?? warm.rps);
-        b = await bareRun(bare, sameSize, SECONDS);
+        s = await sidecarRun(String(i), SLICE, bares.at(-1)?.rps ?? warm.rps);
+        b = await bareRun(bare, sameSize, SLICE);
       }
       bares.push(b);
       sidecars.push(s);
       ratios.push(s.rps / b.rps);
-      out(
-        `  round ${round}: bare ${fmt(b.rps)} req/s (p50 ${b.p50} ms, p99 ${b.p99} ms, server CPU ${pct(b.serverCpu)}, client CPU ${pct(b.clientCpu)}); ` +
-          `sidecar ${fmt(s.rps)} notices/s (p50 ${s.p50} ms, p99 ${s.p99} ms, server CPU ${pct(s.serverCpu)}, client CPU ${pct(s.clientCpu)})`,
-      );
     }
 
     const missing = await missingFromInbox(site.dataFile, accepted);
     const ratio = median(ratios);
-    const mid = (runs: Run[], k: "rps" | "p50" | "p99") => median(runs.map((r) => r[k]));
     out(
-      `fsync ${fsync ? "on" : "off"}: bare Express ${fmt(mid(bares, "rps"))} req/s (p50 ${mid(bares, "p50")} ms, p99 ${mid(bares, "p99")} ms); ` +
-        `sidecar postNotice ${fmt(mid(sidecars, "rps"))} notices/s (p50 ${mid(sidecars, "p50")} ms, p99 ${mid(sidecars, "p99")} ms); ratio ${ratio.toFixed(2)}`,
+      `fsync ${fsync ? "on" : "off"}: ratio ${ratio.toFixed(2)} (per-pair ratios ${ratios.map((r) => r.toFixed(2)).join(" ")})`,
     );
+    out(`  bare Express      ${summary(bares, "req/s")}`);
+    out(`  sidecar postNotice ${summary(sidecars, "notices/s")}`);
     const refusedText = [...refused].map(([s, n]) => `${n}×${s}`).join(", ") || "none";
     out(
       `  body ${sameSize.length} bytes; ${fmt(accepted.size)} notices answered 200, ${missing.length} of them missing from the store; refused: ${refusedText}; ` +
@@ -162,10 +188,24 @@ async function measure(fsync: boolean, bare: Bare): Promise<number> {
   }
 }
 
-const bare = await startBare();
+/** One line for one server's slices: mean rate, median latencies, CPU per request. */
+function summary(runs: Run[], unit: string): string {
+  const rate = runs.reduce((a, r) => a + r.rps, 0) / runs.length;
+  const cpu = runs.every((r) => r.cpuUs !== null) ? median(runs.map((r) => r.cpuUs ?? 0)) : null;
+  const server = runs.every((r) => r.serverCpu !== null)
+    ? median(runs.map((r) => r.serverCpu ?? 0))
+    : null;
+  return (
+    `${fmt(rate)} ${unit} (slices ${fmt(Math.min(...runs.map((r) => r.rps)))}–${fmt(Math.max(...runs.map((r) => r.rps)))}), ` +
+    `latency p50 ${median(runs.map((r) => r.p50))} ms, p99 ${median(runs.map((r) => r.p99))} ms (slice medians), ` +
+    `server ${us(cpu)} CPU/request (busy ${pct(server)} of a core), client busy ${pct(median(runs.map((r) => r.clientCpu)))}`
+  );
+}
+
+const bare = await startBare(PROFILE_ARGS);
 try {
   out(
-    `inbound postNotice vs bare Express 5, loopback, ${CONNECTIONS} connections, pipelining 1, ${SECONDS} s × ${ROUNDS} rounds; servers in their own processes, client (autocannon) in this one`,
+    `inbound postNotice vs bare Express 5: loopback, ${CONNECTIONS} connections, pipelining 1, ${SLICES} × ${SLICE} s per server and mode, interleaved ABBA; servers in their own processes, client (autocannon) in this one`,
   );
   let last = 0;
   for (const fsync of MODES) last = await measure(fsync, bare);

@@ -20,6 +20,7 @@ interface RawOptions {
   pipelining: number;
   duration: number;
   timeout: number;
+  overallRate?: number;
   requests: {
     method: string;
     path: string;
@@ -61,6 +62,8 @@ export interface CannonOptions {
   /** Called with each answer: the key of the request it answers and the status. */
   onAnswer?: (key: string, status: number, body: string) => void;
   contentType?: string;
+  /** Requests per second over all connections (default: as fast as answers come). */
+  rate?: number;
 }
 
 export interface CannonResult {
@@ -92,6 +95,7 @@ export function cannon(o: CannonOptions): Promise<CannonResult> {
         pipelining: 1,
         duration: o.seconds,
         timeout: 10,
+        ...(o.rate ? { overallRate: o.rate } : {}),
         requests: [
           {
             method: "POST",

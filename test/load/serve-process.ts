@@ -29,10 +29,12 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for "listening on" (default 30 s). */
   timeoutMs?: number;
+  /** Extra node flags, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/p"] (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 export async function serve(configFile: string, opts: ServeOptions = {}): Promise<Served> {
-  const args = ["--import", "tsx", CLI, "serve", "--config", configFile];
+  const args = [...(opts.nodeArgs ?? []), "--import", "tsx", CLI, "serve", "--config", configFile];
   if (opts.siteDir) args.push("--site", opts.siteDir);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

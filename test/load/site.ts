@@ -37,14 +37,22 @@ export interface LoadSite {
 
 /**
  * Creates the site (owner password and hook secret set) and starts its sidecar. `config`
- * adds keys to the sidecar config; the subscribe form's per-address limit is raised, as
- * every test visitor comes from 127.0.0.1.
+ * adds keys to the sidecar config; the per-address limits of the subscribe form and of
+ * inbound pushes are raised (the limiters still run), as every test client is 127.0.0.1.
  */
-export async function createSite(config: Record<string, unknown> = {}): Promise<LoadSite> {
+export async function createSite(
+  config: Record<string, unknown> = {},
+  opts: { nodeArgs?: string[] } = {},
+): Promise<LoadSite> {
   const target = await startTarget({
     passwordHash: await passwordHash(),
     hookSecret: HOOK_SECRET,
-    config: { logLevel: "warn", subscribe: { maxAttempts: 100_000 }, ...config },
+    config: {
+      logLevel: "warn",
+      subscribe: { maxAttempts: 100_000 },
+      inbound: { pushesPerMinute: 10_000_000 },
+      ...config,
+    },
   });
   await target.stop(); // its files stay; our own process takes over
   const raw = JSON.parse(await readFile(target.configFile, "utf8")) as { manifest: string };
@@ -57,7 +65,11 @@ export async function createSite(config: Record<string, unknown> = {}): Promise<
     manifestFile,
     proc: null,
     async start() {
-      site.proc = await serve(target.configFile, { siteDir, env: target.env });
+      site.proc = await serve(target.configFile, {
+        siteDir,
+        env: target.env,
+        nodeArgs: opts.nodeArgs ?? [],
+      });
       return site.proc;
     },
     async dispose() {
