@@ -21,6 +21,7 @@ interface RawOptions {
   duration: number;
   timeout: number;
   overallRate?: number;
+  sampleInt?: number;
   requests: {
     method: string;
     path: string;
@@ -64,6 +65,8 @@ export interface CannonOptions {
   contentType?: string;
   /** Requests per second over all connections (default: as fast as answers come). */
   rate?: number;
+  /** Ends the run early (the result covers what was answered until then). */
+  signal?: AbortSignal;
 }
 
 export interface CannonResult {
@@ -88,7 +91,7 @@ export interface CannonResult {
  */
 export function cannon(o: CannonOptions): Promise<CannonResult> {
   return new Promise((resolve, reject) => {
-    autocannon(
+    const instance = autocannon(
       {
         url: o.url,
         connections: o.connections,
@@ -96,6 +99,8 @@ export function cannon(o: CannonOptions): Promise<CannonResult> {
         duration: o.seconds,
         timeout: 10,
         ...(o.rate ? { overallRate: o.rate } : {}),
+        // autocannon only looks at its stop flag once per sample: sample often when it may be stopped.
+        ...(o.signal ? { sampleInt: 100 } : {}),
         requests: [
           {
             method: "POST",
@@ -132,5 +137,7 @@ export function cannon(o: CannonOptions): Promise<CannonResult> {
         });
       },
     );
+    if (o.signal?.aborted) instance.stop();
+    else o.signal?.addEventListener("abort", () => instance.stop(), { once: true });
   });
 }
