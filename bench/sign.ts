@@ -1,6 +1,6 @@
 /**
- * Signing one notice for many destinations: the general path (oauth-1.0a under
- * `signRequest`, then `encodeForm`) against `PreparedRequest`. Both produce the same body.
+ * Signing one notice for many destinations: the general path (`signRequest`, then
+ * `encodeForm`) against `PreparedRequest`. Both produce the same body.
  * Run: node --import tsx bench/sign.ts [signatures]   (default 20000, capped at 200000)
  * Prints µs per signature for each path; the last line is `ratio: N` (general / prepared).
  */
@@ -58,6 +58,6 @@ function measure(fn: (i: number) => string): number {
 const generalUs = measure(general);
 const fastUs = measure(fast);
 console.log(`signatures per path: ${count} over ${destinations} destinations`);
-console.log(`oauth-1.0a path: ${generalUs.toFixed(2)} µs/signature`);
+console.log(`general path (signRequest): ${generalUs.toFixed(2)} µs/signature`);
 console.log(`prepared path:   ${fastUs.toFixed(2)} µs/signature`);
 console.log(`ratio: ${(generalUs / fastUs).toFixed(2)}`);

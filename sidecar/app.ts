@@ -60,6 +60,11 @@ export function createApp(ctx: Context, opts: AppOptions = {}): express.Express 
   // Only the sidecar's own pages get its headers: a site served with --site keeps its own
   // (its avatar must load on other sites' pages; its pages may use other origins).
   app.use(SIDECAR_PREFIXES, securityHeaders);
+  // Owner pages carry CSRF tokens and private data: never cached, never answered with 304.
+  app.use([OWNER_PATHS.status, SIDECAR_PATHS.authorize], (_req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    next();
+  });
   const sidecar = express.Router();
   sidecar.use(subscribeRoutes(ctx));
   sidecar.use(providerRoutes(ctx));

@@ -69,3 +69,10 @@ test("the sidecar's own pages carry its security headers", async () => {
     assert.equal(res.headers.get("x-content-type-options"), "nosniff", p);
   }
 });
+
+test("owner pages are never cached", async () => {
+  for (const p of ["/admin/login", "/admin", "/omb/userauthorization"]) {
+    const res = await fetch(`${base}${p}`, { redirect: "manual" });
+    assert.equal(res.headers.get("cache-control"), "no-store", p);
+  }
+});
