@@ -67,6 +67,8 @@ interface Run {
   p99: number;
   serverCpu: number | null;
   clientCpu: number;
+  /** Requests answered in the slice. */
+  total: number;
 }
 
 /** The bare app: the same signed body every time (same size, nothing to sign). */
@@ -90,6 +92,7 @@ async function bareRun(bare: Bare, body: string, seconds: number): Promise<Run> 
   return {
     rps: result.rps,
     cpuUs: perRequest(serverSeconds, result.total),
+    total: result.total,
     p50: result.p50,
     p99: result.p99,
     serverCpu,
@@ -137,6 +140,7 @@ async function measure(fsync: boolean, bare: Bare): Promise<number> {
       return {
         rps: result.okPerSecond,
         cpuUs: perRequest(serverSeconds, result.total),
+        total: result.total,
         p50: result.p50,
         p99: result.p99,
         serverCpu,
@@ -196,7 +200,7 @@ function summary(runs: Run[], unit: string): string {
     ? median(runs.map((r) => r.serverCpu ?? 0))
     : null;
   return (
-    `${fmt(rate)} ${unit} (slices ${fmt(Math.min(...runs.map((r) => r.rps)))}–${fmt(Math.max(...runs.map((r) => r.rps)))}), ` +
+    `${fmt(rate)} ${unit} (${fmt(runs.reduce((a, r) => a + r.total, 0))} requests; slices ${fmt(Math.min(...runs.map((r) => r.rps)))}–${fmt(Math.max(...runs.map((r) => r.rps)))}), ` +
     `latency p50 ${median(runs.map((r) => r.p50))} ms, p99 ${median(runs.map((r) => r.p99))} ms (slice medians), ` +
     `server ${us(cpu)} CPU/request (busy ${pct(server)} of a core), client busy ${pct(median(runs.map((r) => r.clientCpu)))}`
   );
