@@ -1,5 +1,4 @@
 import express from "express";
-import helmet from "helmet";
 import { XRDS_CONTENT_TYPE } from "../protocol/constants.js";
 import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
 import { OWNER_PATHS } from "./auth/owner.js";
@@ -8,6 +7,7 @@ import { adminRoutes } from "./http/admin.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { hookRoutes } from "./http/hooks.js";
 import { providerRoutes } from "./http/provider.js";
+import { securityHeaders, underAny } from "./http/security-headers.js";
 import { subscribeRoutes } from "./http/subscribe.js";
 
 export interface AppOptions {
@@ -23,22 +23,6 @@ const STATIC_OPTIONS = {
     if (file.endsWith("xrds.xml")) res.setHeader("Content-Type", XRDS_CONTENT_TYPE);
   },
 };
-
-/** Security headers for the sidecar's own pages. */
-const securityHeaders = helmet({
-  contentSecurityPolicy: {
-    directives: {
-      "default-src": ["'self'"],
-      // remote avatars are shown on the authorize and status pages
-      "img-src": ["'self'", "https:", "http:", "data:"],
-      "style-src": ["'self'", "'unsafe-inline'"],
-      // forms redirect to remote OMB services (authorize, callback): no form-action limit
-      "form-action": null,
-      // the sidecar also runs over plain http on localhost (demo, tests)
-      "upgrade-insecure-requests": null,
-    },
-  },
-});
 
 /** First path segments of every sidecar endpoint: /omb, /hooks, /admin. */
 const SIDECAR_PREFIXES = [
@@ -59,10 +43,11 @@ export function createApp(ctx: Context, opts: AppOptions = {}): express.Express 
   });
   // Only the sidecar's own pages get its headers: a site served with --site keeps its own
   // (its avatar must load on other sites' pages; its pages may use other origins).
-  app.use(SIDECAR_PREFIXES, securityHeaders);
+  app.use(securityHeaders(SIDECAR_PREFIXES));
   // Owner pages carry CSRF tokens and private data: never cached, never answered with 304.
-  app.use([OWNER_PATHS.status, SIDECAR_PATHS.authorize], (_req, res, next) => {
-    res.set("Cache-Control", "no-store");
+  const ownerPages = [OWNER_PATHS.status, SIDECAR_PATHS.authorize];
+  app.use((req, res, next) => {
+    if (underAny(req.path, ownerPages)) res.setHeader("Cache-Control", "no-store");
     next();
   });
   const sidecar = express.Router();
@@ -72,7 +57,7 @@ export function createApp(ctx: Context, opts: AppOptions = {}): express.Express 
   sidecar.use(adminRoutes(ctx));
   app.use(sidecar);
   if (opts.siteDir) app.use(express.static(opts.siteDir, STATIC_OPTIONS));
-  app.use(securityHeaders, notFound);
+  app.use(securityHeaders(), notFound);
   app.use(errorHandler(ctx.log));
   return app;
 }

@@ -40,6 +40,7 @@ export function providerRoutes(ctx: Context): Router {
   const pushLimit = perMinute(
     ctx.config.inbound.pushesPerMinute,
     "Too many notices and profile updates from this address; retry in a minute.",
+    { quiet: true },
   );
 
   const plain = (res: Response, body: string) => res.status(200).type("text/plain").send(body);
@@ -133,14 +134,33 @@ export function providerRoutes(ctx: Context): Router {
   return router;
 }
 
-/** At most `limit` requests per client address and minute, then a plain-text 429. */
-function perMinute(limit: number, message: string) {
+/**
+ * At most `limit` requests per client address and minute, then a plain-text 429 with
+ * Retry-After and draft-8 RateLimit headers. `quiet`: no RateLimit headers on the answers
+ * under the limit; for pushes, whose senders (StatusNet) never read them, and where writing
+ * them (a hash of the key per request) was a measurable share of an inbound notice's cost.
+ */
+function perMinute(limit: number, message: string, { quiet = false } = {}) {
   return rateLimit({
     windowMs: 60_000,
     limit,
-    standardHeaders: "draft-8",
+    standardHeaders: quiet ? false : "draft-8",
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new ProtocolError(429, message)),
+    handler: (req, res, next) => {
+      if (quiet) {
+        const resetMs = (
+          req as { rateLimit?: { resetTime?: Date } }
+        ).rateLimit?.resetTime?.getTime();
+        const seconds = Math.max(
+          1,
+          Math.ceil(((resetMs ?? Date.now() + 60_000) - Date.now()) / 1000),
+        );
+        res.setHeader("Retry-After", String(seconds));
+        res.setHeader("RateLimit-Policy", `"per-minute"; q=${limit}; w=60`);
+        res.setHeader("RateLimit", `"per-minute"; r=0; t=${seconds}`);
+      }
+      next(new ProtocolError(429, message));
+    },
   });
 }
 

@@ -4,8 +4,12 @@ import { callBuildHook } from "./build-hook.js";
 import { Debouncer } from "./debounce.js";
 import { inboxExportFile, writeInboxExport } from "./export.js";
 
-/** Writes are grouped within this time: a burst of notices gives one file write. */
-const EXPORT_DELAY_MS = 500;
+/**
+ * Writes are grouped within this time (and at most this long after the first change): the
+ * export is rewritten whole, so a stream of notices must not rewrite it several times a second.
+ */
+const EXPORT_DELAY_MS = 2000;
+const EXPORT_MAX_WAIT_MS = 30_000;
 
 export interface InboxSync {
   /** Writes what is pending and stops listening. */
@@ -24,13 +28,17 @@ export function startInboxSync(ctx: Context): InboxSync {
   const existing = running.get(ctx);
   if (existing) return existing;
   const file = inboxExportFile(ctx.config);
-  const exporter = new Debouncer(async () => {
-    try {
-      await writeInboxExport(ctx.store, file);
-    } catch (err) {
-      ctx.log.error({ err, file }, "cannot write the inbox export");
-    }
-  }, EXPORT_DELAY_MS);
+  const exporter = new Debouncer(
+    async () => {
+      try {
+        await writeInboxExport(ctx.store, file);
+      } catch (err) {
+        ctx.log.error({ err, file }, "cannot write the inbox export");
+      }
+    },
+    EXPORT_DELAY_MS,
+    EXPORT_MAX_WAIT_MS,
+  );
   const hookDelay = ctx.config.buildHook.debounceSeconds * 1000;
   const hook = new Debouncer(() => callBuildHook(ctx), hookDelay, Math.max(hookDelay, 1000) * 5);
   const changed = () => {
