@@ -63,7 +63,13 @@ test("the site's XRDS goes out as application/xrds+xml", async () => {
 });
 
 test("the sidecar's own pages carry its security headers", async () => {
-  for (const p of ["/omb/subscribe", "/admin/login", "/nowhere"]) {
+  for (const p of [
+    "/omb/subscribe",
+    "/OMB/Subscribe",
+    "/admin/login",
+    "/ADMIN/LOGIN",
+    "/nowhere",
+  ]) {
     const res = await fetch(`${base}${p}`);
     assert.match(res.headers.get("content-security-policy") ?? "", /default-src 'self'/, p);
     assert.equal(res.headers.get("x-content-type-options"), "nosniff", p);
@@ -71,7 +77,7 @@ test("the sidecar's own pages carry its security headers", async () => {
 });
 
 test("owner pages are never cached", async () => {
-  for (const p of ["/admin/login", "/admin", "/omb/userauthorization"]) {
+  for (const p of ["/admin/login", "/admin", "/Admin", "/omb/userauthorization"]) {
     const res = await fetch(`${base}${p}`, { redirect: "manual" });
     assert.equal(res.headers.get("cache-control"), "no-store", p);
   }

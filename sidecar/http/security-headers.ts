@@ -39,9 +39,13 @@ function helmetHeaders(): { set: [string, string][]; removed: string[] } {
 
 const { set: HEADERS, removed: REMOVED } = helmetHeaders();
 
-/** True when `path` is one of `prefixes` or lies below one. */
+/**
+ * True when `path` is one of `prefixes` or lies below one, ignoring case as Express's
+ * routing does (`/OMB/postnotice` reaches the same handler as `/omb/postnotice`).
+ */
 export function underAny(path: string, prefixes: readonly string[]): boolean {
-  return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+  const p = path.toLowerCase();
+  return prefixes.some((prefix) => p === prefix || p.startsWith(`${prefix}/`));
 }
 
 /** Security headers on every answer, or only on those whose path is under `prefixes`. */
