@@ -29,11 +29,12 @@ export async function pushEntry(
   destination: string,
   entry: OutboundEntry,
 ): Promise<PushResult> {
+  /** Tokens already used here: a subscriber who subscribed again meanwhile is tried anew. */
   const tried = new Set<string>();
   for (;;) {
-    const sub = deps.store.subscribersAt(destination).find((s) => !tried.has(s.uri));
+    const sub = deps.store.subscribersAt(destination).find((s) => !tried.has(s.token));
     if (!sub) return { kind: "gone" };
-    tried.add(sub.uri);
+    tried.add(sub.token);
     const target = entry.kind === "notice" ? sub.postNoticeUrl : sub.updateProfileUrl;
     const { body } = deps.prepared.get(entry).sign("POST", target, sub.token, sub.secret);
     let outcome: ReturnType<typeof classifyResponse>;
@@ -58,7 +59,8 @@ export async function pushEntry(
       },
       "delivery answered 403: the subscriber revoked our access token; removing the subscription",
     );
-    // Only if it was not replaced meanwhile (a new subscribe brings a new token).
+    // Only if it was not replaced meanwhile: a new subscribe brought a new token, which the
+    // next turn of the loop uses.
     if (deps.store.subscriber(sub.uri)?.token === sub.token) {
       await deps.store.removeSubscriber(sub.uri, {
         destination,
