@@ -243,7 +243,8 @@ export class DeliveryWorker {
     const { store, log } = this.#deps;
     switch (result.kind) {
       case "delivered":
-        await store.saveDestination(caughtUp(d, entry.seq));
+        // Written before the next push here (the crash bound); fsynced with the next batch.
+        await store.saveDestination(caughtUp(d, entry.seq), undefined, { durable: false });
         this.#count("delivered");
         return true;
       case "unsignable":

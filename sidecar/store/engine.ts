@@ -105,15 +105,18 @@ export class Engine {
     return engine;
   }
 
-  /** Applies the change now and resolves once it is on disk. */
-  commit(ops: readonly Op[]): Promise<void> {
+  /**
+   * Applies the change now and resolves once it is on disk: written and fsynced, or with
+   * `durable: false` written (safe from a crash of the process) and fsynced within a second.
+   */
+  commit(ops: readonly Op[], { durable = true }: { durable?: boolean } = {}): Promise<void> {
     if (ops.length === 0) return Promise.resolve();
     if (this.#readOnly)
       return Promise.reject(new Error("eleventy-federation: the store was opened read-only"));
     const seq = this.tables.seq + 1;
     this.tables.apply(seq, ops);
     if (!this.#journal) return Promise.resolve();
-    const written = this.#journal.append(JSON.stringify({ s: seq, o: ops }));
+    const written = this.#journal.append(JSON.stringify({ s: seq, o: ops }), durable);
     if (this.#journal.bytes > this.#compactBytes && !this.#compacting) {
       this.#compacting = this.compact().finally(() => {
         this.#compacting = null;

@@ -5,16 +5,24 @@ import { type FileHandle, open, readFile, truncate } from "node:fs/promises";
  * is in flight goes out in the next single write (and fdatasync), so the cost of recording
  * a change is one small append, whatever the size of the store.
  */
+/** Lines appended without `sync` are fsynced at the latest this long after being written. */
+const LAZY_SYNC_MS = 1000;
+
 export class JournalFile {
   #handle: FileHandle;
   #fsync: boolean;
   #pending: string[] = [];
-  #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  #waiters: { resolve: () => void; reject: (e: Error) => void; sync: boolean }[] = [];
   #flushing: Promise<void> | null = null;
   #failed: Error | null = null;
   #paused = false;
+  /** Lines written but not yet fsynced (appended with `sync: false`). */
+  #unsynced = false;
+  #lazySync: NodeJS.Timeout | null = null;
   /** Number of write calls made: what a benchmark reports as "store writes". */
   writes = 0;
+  /** Number of fdatasync calls made. */
+  syncs = 0;
   bytes = 0;
 
   private constructor(handle: FileHandle, bytes: number, fsync: boolean) {
@@ -50,10 +58,18 @@ export class JournalFile {
     return { lines, bytes, torn: bytes !== Buffer.byteLength(text) };
   }
 
-  append(line: string): Promise<void> {
+  /**
+   * Appends a line; resolves once it is written, and with `sync` (the default) once it is
+   * fsynced too. A line appended with `sync: false` survives a crash of the process as soon
+   * as it resolves, and a power cut once the next fsync has run: the next synced append's,
+   * or at the latest LAZY_SYNC_MS later.
+   */
+  append(line: string, sync = true): Promise<void> {
     if (this.#failed) return Promise.reject(this.#failed);
     this.#pending.push(line);
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    const done = new Promise<void>((resolve, reject) =>
+      this.#waiters.push({ resolve, reject, sync }),
+    );
     if (!this.#paused) this.#flushing ??= this.#flushLoop();
     return done;
   }
@@ -71,9 +87,16 @@ export class JournalFile {
           const { bytesWritten } = await this.#handle.write(buffer, offset);
           offset += bytesWritten;
         }
-        if (this.#fsync) await this.#handle.datasync();
         this.writes++;
         this.bytes += buffer.length;
+        if (this.#fsync && waiters.some((w) => w.sync)) {
+          await this.#handle.datasync();
+          this.syncs++;
+          this.#unsynced = false;
+        } else if (this.#fsync) {
+          this.#unsynced = true;
+          this.#lazySync ??= setTimeout(() => void this.#syncLater(), LAZY_SYNC_MS).unref();
+        }
         for (const w of waiters) w.resolve();
       } catch (e) {
         // Memory and disk may now differ: refuse every later write (fail-stop); a restart replays the file.
@@ -86,6 +109,17 @@ export class JournalFile {
       }
     }
     this.#flushing = null;
+  }
+
+  /** The deadline fsync for lines appended without `sync`, unless a synced append came first. */
+  async #syncLater(): Promise<void> {
+    this.#lazySync = null;
+    if (!this.#unsynced || this.#failed) return;
+    this.#unsynced = false;
+    this.syncs++;
+    await this.#handle.datasync().catch(() => {
+      this.#unsynced = true; // retried by the next write; a real disk error fails that write
+    });
   }
 
   /** Waits for every appended line to be written. */
@@ -112,6 +146,12 @@ export class JournalFile {
 
   async close(): Promise<void> {
     await this.drain();
+    if (this.#lazySync) clearTimeout(this.#lazySync);
+    this.#lazySync = null;
+    if (this.#unsynced && !this.#failed) {
+      await this.#handle.datasync();
+      this.syncs++;
+    }
     await this.#handle.close();
   }
 }

@@ -222,12 +222,21 @@ export class Store {
     return this.#t.get("destinations", url);
   }
 
-  /** Saves a destination's cursor/retry state, with an optional permanent failure record. */
-  saveDestination(d: Destination, failure?: Omit<DeliveryFailure, "id" | "at">): Promise<void> {
+  /**
+   * Saves a destination's cursor/retry state, with an optional permanent failure record.
+   * `durable: false` (a cursor moved past a delivered notice) waits for the write, not for
+   * the fsync: a crash of the process loses nothing, a power cut at worst resends notices
+   * of the last second, which StatusNet answers "Duplicate notice" and we count delivered.
+   */
+  saveDestination(
+    d: Destination,
+    failure?: Omit<DeliveryFailure, "id" | "at">,
+    { durable = true }: { durable?: boolean } = {},
+  ): Promise<void> {
     if (!this.#t.get("destinations", d.url)) return Promise.resolve(); // removed meanwhile
     const ops: Op[] = [["destinations", d.url, d]];
     if (failure) ops.push(this.#failureOp(failure));
-    return this.#engine.commit(ops);
+    return this.#engine.commit(ops, { durable });
   }
 
   recordFailure(failure: Omit<DeliveryFailure, "id" | "at">): Promise<void> {
