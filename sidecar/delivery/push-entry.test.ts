@@ -12,7 +12,7 @@ import type { OutboundEntry } from "../store/types.js";
 import { PreparedEntries } from "./entry-params.js";
 import { pushEntry } from "./push-entry.js";
 
-const entry: OutboundEntry = {
+const entry: OutboundEntry & { kind: "notice" } = {
   seq: 1,
   kind: "notice",
   addedAt: new Date().toISOString(),
@@ -64,6 +64,57 @@ test("a 403 for a token replaced meanwhile (the listener subscribed again) retri
     assert.deepEqual(tokens, ["old", "new"]);
     assert.equal(store.subscriber(sub.uri)?.token, "new", "the new subscription is kept");
     assert.equal(store.failures().length, 0);
+  } finally {
+    server.close();
+    await http.close();
+    await store.close();
+  }
+});
+
+test("a Laconica-style postNotice URL (index.php?action=postnotice) is signed with its query, as the receiver merges it", async () => {
+  const { parseParams, signatureValid } = await import("../../test/reference-listener/oauth.js");
+  const store = await Store.open(":memory:");
+  const http = new HttpClient({ allowPrivateNetworks: true });
+  const seen: { valid: boolean; action?: string; notice?: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => {
+      body += d.toString();
+    });
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+      // Laconica merged the query into the parameters it verified (OMB.md §6.1)
+      const params = { ...parseParams(url.search.slice(1)), ...parseParams(body) };
+      seen.push({
+        valid: signatureValid("POST", url.href, params, "sec"),
+        action: params.action,
+        notice: params.omb_notice,
+      });
+      res.writeHead(200).end(OMB_SUCCESS_BODY);
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.php?action=postnotice`;
+  try {
+    await store.saveSubscriber({
+      ...fakeSubscriber(2),
+      postNoticeUrl: url,
+      token: "tok",
+      secret: "sec",
+    });
+    const result = await pushEntry(
+      {
+        store,
+        http,
+        log: createLogger("silent"),
+        prepared: new PreparedEntries("http://site.example/"),
+      },
+      url,
+      entry,
+    );
+    assert.equal(result.kind, "delivered");
+    assert.deepEqual(seen, [{ valid: true, action: "postnotice", notice: entry.notice.uri }]);
   } finally {
     server.close();
     await http.close();
