@@ -4,7 +4,7 @@
  * reader; each is the example blog built for its own author and served, with its OMB
  * endpoints, by its own sidecar. Posts added to a site are published (rebuild + sync);
  * notices arriving at a site rebuild its timeline. Ctrl-C stops everything.
- * docs/readme/demo.md says what to click. Ports: DEMO_PORT_A, DEMO_PORT_B; data: DEMO_DIR.
+ * docs/demo.md says what to click. Ports: DEMO_PORT_A, DEMO_PORT_B; data: DEMO_DIR.
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";

@@ -11,7 +11,7 @@ const httpUrl = z
   .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), "must be an absolute http(s) URL")
   .transform((s) => (s.endsWith("/") ? s : `${s}/`));
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   /** The site's public URL: the author's profile URL, identifier URI and OAuth consumer key. */
   siteUrl: httpUrl,
   /** Where the sidecar itself is reachable from the internet (may equal siteUrl). */
@@ -33,7 +33,7 @@ export const configSchema = z.object({
   /** fsync the journal before acknowledging a write (survives power loss, not only a crash). */
   fsync: z.boolean().default(true),
   delivery: z
-    .object({
+    .strictObject({
       /** Destinations pushed to at the same time. */
       concurrency: z.number().int().min(1).max(1024).default(64),
       /** First retry delay; each further retry doubles it (with jitter), up to maxDelaySeconds. */
@@ -47,7 +47,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   poll: z
-    .object({
+    .strictObject({
       /** node-cron schedule for reading the published manifest; empty string = no polling. */
       schedule: z.string().default(""),
     })
@@ -61,7 +61,7 @@ export const configSchema = z.object({
    * notices arrive or the following list changes, so the timeline gets rebuilt. Default: none.
    */
   buildHook: z
-    .object({
+    .strictObject({
       url: z
         .string()
         .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), "must be an absolute http(s) URL")
@@ -72,7 +72,7 @@ export const configSchema = z.object({
     .prefault({}),
   /** The subscribe form: each attempt makes the sidecar fetch remote URLs, so it is bounded. */
   subscribe: z
-    .object({
+    .strictObject({
       /** Subscribe attempts allowed per client address and window (default 60). */
       maxAttempts: z.number().int().min(1).default(60),
       /** Length of that window, in minutes (default 10). */
@@ -86,7 +86,7 @@ export const configSchema = z.object({
     .prefault({}),
   /** Limits on the OMB endpoints other services call when the site follows someone. */
   inbound: z
-    .object({
+    .strictObject({
       /**
        * Request tokens one client address may ask for per minute (default 60): anyone can
        * sign that call (the consumer secret is empty), and each token is a store write.
@@ -102,7 +102,7 @@ export const configSchema = z.object({
     .prefault({}),
   /** The owner's login on the sidecar (authorize page, status page). */
   login: z
-    .object({
+    .strictObject({
       /** Failed login attempts allowed per client address and window (default 5). */
       maxAttempts: z.number().int().min(1).default(5),
       /** Length of that window, in minutes (default 15). */

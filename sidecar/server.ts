@@ -11,6 +11,11 @@ import { Store } from "./store/store.js";
 import { checkPollSchedule, startPoller } from "./sync/poller.js";
 import { syncerFor } from "./sync/syncer.js";
 
+/** The sidecar could not listen where its config says: the message says why and what to do. */
+export class ListenError extends Error {
+  override name = "ListenError";
+}
+
 export interface StartOptions {
   siteDir?: string;
   log?: Logger;
@@ -55,7 +60,7 @@ export async function startSidecar(
     await http.close();
     await siteHttp.close();
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(
+    throw new ListenError(
       code === "EADDRINUSE"
         ? `eleventy-federation: port ${config.port} on ${config.host} is already in use. Stop what runs there or set "port" in the config.`
         : `eleventy-federation: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,

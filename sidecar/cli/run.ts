@@ -1,11 +1,19 @@
 import type { Command } from "commander";
+import { PasswordHashError } from "../auth/password.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
+import { ListenError } from "../server.js";
 import { StoreCorruptError } from "../store/engine.js";
 import { StoreLockedError } from "../store/lock.js";
 import { Store } from "../store/store.js";
 
 /** Errors whose message already says what failed and what to do: printed without a stack. */
-const USER_ERRORS = [ConfigError, StoreLockedError, StoreCorruptError];
+const USER_ERRORS = [
+  ConfigError,
+  StoreLockedError,
+  StoreCorruptError,
+  ListenError,
+  PasswordHashError,
+];
 
 export class CliError extends Error {
   override name = "CliError";

@@ -4,7 +4,7 @@ import { parseRetryAfter } from "./backoff.js";
 
 /**
  * What one push (postNotice or updateProfile) to a destination came to. The policy
- * (docs/readme/delivery.md "Retries and giving up"):
+ * (docs/delivery.md "Retries and giving up"):
  * - 200 whose body contains the literal `omb_version=…` (libomb's substring check): delivered;
  * - 500 "Duplicate notice": StatusNet 0.9 already holds that notice URI (we resent it after a
  *   crash, when it was in flight): delivered, or the destination would retry it for days;

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConfigError, parseConfig } from "./config.js";
+
+const base = { siteUrl: "https://example.com", publicUrl: "https://example.com/" };
+
+test("defaults fill in, URLs get their trailing slash, relative paths resolve against the config's folder", () => {
+  const c = parseConfig(
+    { ...base, dataFile: "data/store.json", manifest: "_site/m.json" },
+    "c.json",
+    "/etc/ef",
+    {},
+  );
+  assert.equal(c.siteUrl, "https://example.com/");
+  assert.equal(c.port, 8080);
+  assert.equal(c.delivery.concurrency, 64);
+  assert.equal(c.dataFile, "/etc/ef/data/store.json");
+  assert.equal(c.manifest, "/etc/ef/_site/m.json");
+  assert.equal(
+    parseConfig({ ...base, manifest: "https://example.com/m.json" }, "c", "/", {}).manifest,
+    "https://example.com/m.json",
+  );
+});
+
+test("a misspelled key is refused at any depth, naming where it is", () => {
+  for (const [raw, where] of [
+    [{ ...base, prot: 1 }, /\(file\): Unrecognized key: "prot"/],
+    [{ ...base, delivery: { concurency: 3 } }, /delivery: Unrecognized key: "concurency"/],
+    [{ ...base, login: { sessionHour: 1 } }, /login: Unrecognized key: "sessionHour"/],
+    [{ ...base, buildHook: { URL: "https://x/" } }, /buildHook: Unrecognized key: "URL"/],
+  ] as const) {
+    assert.throws(
+      () => parseConfig(raw, "c.json", "/", {}),
+      (e: Error) => e instanceof ConfigError && where.test(e.message),
+    );
+  }
+});
+
+test("bad values name the key", () => {
+  assert.throws(
+    () => parseConfig({ ...base, siteUrl: "ftp://x" }, "c.json", "/", {}),
+    /siteUrl: must be an absolute http\(s\) URL/,
+  );
+  assert.throws(() => parseConfig({ ...base, port: 70000 }, "c.json", "/", {}), /port:/);
+});
