@@ -221,8 +221,19 @@ export class DeliveryWorker {
         );
       } catch (err) {
         // Retrying cannot make an unsignable entry signable: it would block the destination.
-        if (!(err instanceof URIError || err instanceof OAuthUrlError)) throw err;
-        result = unsignable(err);
+        if (err instanceof URIError || err instanceof OAuthUrlError) result = unsignable(err);
+        else {
+          // Anything else unforeseen still goes through backoff, the give-up horizon and
+          // the destination's last error, so it shows on the status page.
+          this.#deps.log.error(
+            { err, destination: url, seq: entry.seq },
+            "delivery failed unexpectedly",
+          );
+          result = {
+            kind: "retry",
+            error: `unexpected error: ${(err as Error)?.message ?? String(err)}`,
+          };
+        }
       }
       if (this.#abandoned) return;
       const current = store.destination(url);

@@ -59,7 +59,8 @@ const HTTP_CODES = new Set(["UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_INFO
 
 /**
  * Maps what undici, node:net, node:tls and the resolver throw to a FetchError for `url`.
- * Errors without a recognised code are programming errors and are rethrown unchanged.
+ * Errors without a code, or with one of Node's own ERR_* codes, are programming errors and
+ * are rethrown unchanged.
  */
 export function toFetchError(err: unknown, url: string, limits: TimeoutLimits): FetchError {
   if (err instanceof FetchError) return err;
@@ -128,6 +129,14 @@ export function toFetchError(err: unknown, url: string, limits: TimeoutLimits): 
   }
   if (HTTP_CODES.has(code) || code.startsWith("HPE_")) {
     return make("http", `${url} answered with malformed HTTP. The remote server is misbehaving`);
+  }
+  // Any other system or certificate code (EHOSTDOWN, CERT_NOT_YET_VALID, INVALID_CA, …) is
+  // about the peer or the network, not a bug of ours; Node's own ERR_* codes are rethrown.
+  if (/^[A-Z][A-Z0-9_]+$/.test(code) && !code.startsWith("ERR_")) {
+    return make(
+      "connect",
+      `Could not talk to ${url}. Check that the server is up and its TLS certificate valid`,
+    );
   }
   throw err;
 }
