@@ -36,7 +36,14 @@ export async function startSidecar(
 ): Promise<RunningSidecar> {
   const log = opts.log ?? createLogger(config.logLevel);
   checkPollSchedule(config.poll.schedule);
-  const store = await Store.open(config.dataFile, { fsync: config.fsync });
+  const store = await Store.open(config.dataFile, {
+    fsync: config.fsync,
+    onBackgroundError: (err) =>
+      log.error(
+        { err, dataFile: config.dataFile },
+        "store compaction failed (disk full?); the journal keeps every change, the next compaction retries",
+      ),
+  });
   const http = new HttpClient({
     allowPrivateNetworks: config.allowPrivateNetworks,
     connections: config.delivery.concurrency,

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { Low } from "lowdb";
-import { DataFile } from "lowdb/node";
+import { DurableJsonFile } from "./durable-json-file.js";
 import { JournalFile } from "./journal-file.js";
 import { acquireLock } from "./lock.js";
 import { type Op, SCHEMA_VERSION, type Snapshot, Tables } from "./tables.js";
@@ -18,6 +18,11 @@ export interface EngineOptions {
   readOnly?: boolean;
   /** Called after a compaction, with the state about to be written (to prune it first). */
   beforeCompact?: (tables: Tables) => Op[];
+  /**
+   * Told about a compaction that failed in the background (disk full, say). Nothing is
+   * lost: the journal keeps every change and the next compaction tries again.
+   */
+  onBackgroundError?: (error: Error) => void;
 }
 
 export class StoreCorruptError extends Error {
@@ -40,11 +45,13 @@ export class Engine {
   #compactBytes: number;
   #compacting: Promise<void> | null = null;
   #beforeCompact: EngineOptions["beforeCompact"];
+  #onBackgroundError: EngineOptions["onBackgroundError"];
   #readOnly = false;
 
   private constructor(opts: EngineOptions) {
     this.#compactBytes = opts.compactBytes ?? 16 * 1024 * 1024;
     this.#beforeCompact = opts.beforeCompact;
+    this.#onBackgroundError = opts.onBackgroundError;
   }
 
   static async open(dataFile: string, opts: EngineOptions = {}): Promise<Engine> {
@@ -58,10 +65,7 @@ export class Engine {
     try {
       // Not lowdb's JSONFilePreset: its presets silently switch to memory when NODE_ENV=test.
       engine.#snapshot = new Low<Snapshot>(
-        new DataFile<Snapshot>(dataFile, {
-          parse: JSON.parse,
-          stringify: (d) => JSON.stringify(d),
-        }),
+        new DurableJsonFile<Snapshot>(dataFile, { fsync: opts.fsync ?? true }),
         { schema: SCHEMA_VERSION, seq: 0, tables: {} },
       );
       try {
@@ -97,7 +101,9 @@ export class Engine {
         }
         if (record.s > engine.tables.seq) engine.tables.apply(record.s, record.o);
       });
-      if (lines.length > 0) await engine.compact();
+      // Folding the journal in at start keeps replays short; if it fails, the journal stays.
+      if (lines.length > 0)
+        await engine.compact().catch((e: unknown) => engine.#onBackgroundError?.(e as Error));
     } catch (e) {
       await engine.close();
       throw e;
@@ -118,9 +124,11 @@ export class Engine {
     if (!this.#journal) return Promise.resolve();
     const written = this.#journal.append(JSON.stringify({ s: seq, o: ops }), durable);
     if (this.#journal.bytes > this.#compactBytes && !this.#compacting) {
-      this.#compacting = this.compact().finally(() => {
-        this.#compacting = null;
-      });
+      this.#compacting = this.compact()
+        .catch((e: unknown) => this.#onBackgroundError?.(e as Error))
+        .finally(() => {
+          this.#compacting = null;
+        });
     }
     return written;
   }

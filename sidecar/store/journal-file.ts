@@ -137,6 +137,7 @@ export class JournalFile {
       await this.drain();
       await snapshot();
       await this.#handle.truncate(0);
+      if (this.#fsync) await this.#handle.datasync();
       this.bytes = 0;
     } finally {
       this.#paused = false;

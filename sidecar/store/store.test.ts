@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -150,6 +150,25 @@ describe("Store", () => {
     assert.equal(snap.schema, 1);
     const r = await Store.open(f);
     assert.equal(r.subscribers().length, 2000);
+    await r.close();
+  });
+
+  it("a failed background compaction is reported, loses nothing and does not crash", async () => {
+    const f = file("compact-fails");
+    const errors: Error[] = [];
+    const s = await Store.open(f, {
+      compactBytes: 4096,
+      fsync: false,
+      onBackgroundError: (e) => errors.push(e),
+    });
+    // the snapshot's temp file cannot be created: a directory sits where it goes
+    await mkdir(path.join(path.dirname(f), `.${path.basename(f)}.tmp`));
+    for (let i = 0; i < 200; i++) await s.saveSubscriber(fakeSubscriber(i));
+    await s.close();
+    assert.ok(errors.length > 0, "the failure was reported");
+    await rm(path.join(path.dirname(f), `.${path.basename(f)}.tmp`), { recursive: true });
+    const r = await Store.open(f);
+    assert.equal(r.subscribers().length, 200, "every change is still there (journal)");
     await r.close();
   });
 
