@@ -1,5 +1,7 @@
-import { open, readFile, unlink } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
+import path from "node:path";
 
 /** A second sidecar on the same data file would interleave writes and lose updates. */
 export class StoreLockedError extends Error {
@@ -10,7 +12,16 @@ interface LockInfo {
   pid: number;
   host: string;
   startedAt: string;
+  id: string;
 }
+
+/** The holder touches its lock this often... */
+const HEARTBEAT_MS = 15_000;
+/** ...so a lock untouched for this long is a dead holder's, whatever its pid and host say. */
+const STALE_MS = 60_000;
+
+/** Lock files this process holds: a second open here is refused without asking the OS. */
+const heldHere = new Set<string>();
 
 function isAlive(pid: number): boolean {
   try {
@@ -22,46 +33,68 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Takes `<file>.lock` for this process. A lock left by a process that no longer runs
- * (killed with SIGKILL, say) is taken over at once, so a restart after a crash needs no
- * wait; a lock held by a live process, or by another host, is refused.
+ * Takes `<file>.lock` for this process and keeps it fresh. A lock is taken over at once when
+ * its holder on this host is gone (a restart after SIGKILL needs no wait), including when a
+ * container restarts with the same pid; a lock from another host, or whose pid now belongs
+ * to some other process, is taken over once it has not been touched for a minute.
  */
 export async function acquireLock(dataFile: string): Promise<() => Promise<void>> {
-  const lockFile = `${dataFile}.lock`;
-  const me: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const lockFile = path.resolve(`${dataFile}.lock`);
+  if (heldHere.has(lockFile)) {
+    throw new StoreLockedError(`eleventy-federation: ${dataFile} is already open in this process.`);
+  }
+  const me: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    id: randomUUID(),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const handle = await open(lockFile, "wx");
       await handle.writeFile(JSON.stringify(me));
       await handle.close();
+      heldHere.add(lockFile);
+      const heartbeat = setInterval(() => {
+        const now = new Date();
+        utimes(lockFile, now, now).catch(() => {});
+      }, HEARTBEAT_MS).unref();
       return async () => {
+        clearInterval(heartbeat);
+        heldHere.delete(lockFile);
         await unlink(lockFile).catch(() => {});
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
-    let holder: LockInfo | null = null;
-    try {
-      holder = JSON.parse(await readFile(lockFile, "utf8")) as LockInfo;
-    } catch {
-      holder = null; // empty or torn lock file: its writer died while taking it
-    }
-    if (holder && holder.host !== me.host) {
-      throw new StoreLockedError(
-        `eleventy-federation: data file ${dataFile} is locked by a sidecar on host ${holder.host} (pid ${holder.pid}). Stop it, or delete ${lockFile} if that host is gone.`,
-      );
-    }
-    if (holder?.pid === process.pid) {
-      throw new StoreLockedError(
-        `eleventy-federation: ${dataFile} is already open in this process.`,
-      );
-    }
-    if (holder && isAlive(holder.pid)) {
-      throw new StoreLockedError(
-        `eleventy-federation: another sidecar (pid ${holder.pid}, since ${holder.startedAt}) is using ${dataFile}. Stop it, or give this one its own "dataFile".`,
-      );
-    }
+    const refusal = await liveHolder(lockFile, dataFile, me.host);
+    if (refusal) throw new StoreLockedError(refusal);
     await unlink(lockFile).catch(() => {});
   }
   throw new StoreLockedError(`eleventy-federation: could not take the lock ${lockFile}; retry.`);
+}
+
+/** Why the existing lock must be respected, or null when its holder is gone. */
+async function liveHolder(
+  lockFile: string,
+  dataFile: string,
+  host: string,
+): Promise<string | null> {
+  let holder: LockInfo | null = null;
+  let touchedMsAgo = Number.POSITIVE_INFINITY;
+  try {
+    holder = JSON.parse(await readFile(lockFile, "utf8")) as LockInfo;
+    touchedMsAgo = Date.now() - (await stat(lockFile)).mtimeMs;
+  } catch {
+    return null; // empty or torn lock file: its writer died while taking it
+  }
+  const fresh = touchedMsAgo < STALE_MS;
+  if (holder.host !== host) {
+    return fresh
+      ? `eleventy-federation: data file ${dataFile} is in use by a sidecar on host ${holder.host} (pid ${holder.pid}). Stop it; its lock expires a minute after it stops.`
+      : null;
+  }
+  // Our own pid, but not held by this process: a container restarted with the same pid.
+  if (holder.pid === process.pid || !isAlive(holder.pid) || !fresh) return null;
+  return `eleventy-federation: another sidecar (pid ${holder.pid}, since ${holder.startedAt}) is using ${dataFile}. Stop it, or give this one its own "dataFile".`;
 }
