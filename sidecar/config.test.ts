@@ -12,6 +12,18 @@ test("defaults fill in, URLs get their trailing slash, relative paths resolve ag
     {},
   );
   assert.equal(c.siteUrl, "https://example.com/");
+  const mixed = parseConfig(
+    { siteUrl: "HTTPS://Blog.Example.COM/Path", publicUrl: "https://Fed.Example/" },
+    "c",
+    "/",
+    {},
+  );
+  assert.equal(
+    mixed.siteUrl,
+    "https://blog.example.com/Path/",
+    "scheme and host as the XRDS writes them",
+  );
+  assert.equal(mixed.publicUrl, "https://fed.example/");
   assert.equal(c.port, 8080);
   assert.equal(c.delivery.concurrency, 64);
   assert.equal(c.dataFile, "/etc/ef/data/store.json");

@@ -9,7 +9,12 @@ import { z } from "zod";
 const httpUrl = z
   .string()
   .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), "must be an absolute http(s) URL")
-  .transform((s) => (s.endsWith("/") ? s : `${s}/`));
+  // Scheme and host lower-cased, as the plugin writes them into the XRDS and remote
+  // services sign them; one trailing slash (the consumer key is the site root with it).
+  .transform((s) => {
+    const lowered = s.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, (origin) => origin.toLowerCase());
+    return lowered.endsWith("/") ? lowered : `${lowered}/`;
+  });
 
 export const configSchema = z.strictObject({
   /** The site's public URL: the author's profile URL, identifier URI and OAuth consumer key. */

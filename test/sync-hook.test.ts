@@ -91,6 +91,11 @@ test("deploy hook: signed requests sync, bad, stale and replayed ones are refuse
     const replay = await post(base, SIDECAR_PATHS.hook, "{}", headers);
     assert.equal(replay.status, 401);
     assert.match(replay.text, /replay/);
+    const shouted = { ...headers };
+    for (const k of Object.keys(shouted))
+      if (/signature/i.test(k)) shouted[k] = (shouted[k] ?? "").toUpperCase();
+    const replayUpper = await post(base, SIDECAR_PATHS.hook, "{}", shouted);
+    assert.equal(replayUpper.status, 401, "the same signature in capitals is the same replay");
 
     // a subscriber, then a deploy with two new posts
     const store = running.ctx.store;

@@ -101,7 +101,8 @@ async function verified(ctx: Context, req: Request): Promise<Record<string, unkn
   if (!check.ok) throw new ProtocolError(401, `hook refused: ${check.reason}`);
   // The signature is remembered until its timestamp leaves the window: a replay is refused.
   const expires = (check.timestamp + HOOK_WINDOW_SECONDS + 1) * 1000;
-  if (!(await ctx.store.useNonce(`hook\n${signature}`, expires))) {
+  // Keyed on the lower-cased value: `SHA256=<HEX>` verifies too and must count as the same.
+  if (!(await ctx.store.useNonce(`hook\n${(signature ?? "").toLowerCase()}`, expires))) {
     throw new ProtocolError(401, "hook refused: this signed request was already used (replay)");
   }
   if (text.trim() === "") return {};

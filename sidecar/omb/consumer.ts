@@ -1,6 +1,7 @@
 import { OAUTH, OMB, OMB_VERSION } from "../../protocol/constants.js";
 import { encodeForm, parseForm, signRequest } from "../../protocol/oauth.js";
 import { type OmbProfile, profileToParams } from "../../protocol/profile.js";
+import { appendQuery } from "../../protocol/url-query.js";
 import { FetchError, type HttpClient } from "../net/client.js";
 
 /**
@@ -91,8 +92,7 @@ export function authorizeUrl(
     token: request.token,
     tokenSecret: request.secret,
   });
-  const [base, query] = splitFragment(authorizeEndpoint);
-  return `${base}${base.includes("?") ? "&" : "?"}${encodeForm(signed)}${query}`;
+  return appendQuery(authorizeEndpoint, encodeForm(signed));
 }
 
 /**
@@ -137,10 +137,4 @@ async function tokenCall(
     );
   }
   return { token, secret };
-}
-
-/** `http://x/a?b#c` → [`http://x/a?b`, `#c`]: the query goes before any fragment. */
-function splitFragment(url: string): [string, string] {
-  const hash = url.indexOf("#");
-  return hash === -1 ? [url, ""] : [url.slice(0, hash), url.slice(hash)];
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { acceptedCallbackUrl, appendQuery } from "./provider-authorize.js";
+import { acceptedCallbackUrl } from "./provider-authorize.js";
 
 const own = {
   uri: "http://site.example/",
@@ -14,14 +14,9 @@ const own = {
   avatar: "http://site.example/avatar.png",
 };
 
-test("appendQuery uses ? or & by the callback's own query (OMB.md §3 step 3)", () => {
-  assert.equal(appendQuery("http://r.example/finish", { a: "1" }), "http://r.example/finish?a=1");
-  assert.equal(
-    appendQuery("http://r.example/index.php?action=finish", { a: "1" }),
-    "http://r.example/index.php?action=finish&a=1",
-  );
-  assert.equal(appendQuery("http://r.example/f?", { a: "b c" }), "http://r.example/f?a=b%20c");
-  assert.equal(appendQuery("http://r.example/f?x=1&", { a: "1" }), "http://r.example/f?x=1&a=1");
+test("the accepted callback keeps a fragment after the parameters", () => {
+  const url = acceptedCallbackUrl("http://r.example/finish#done", "t0k", own.uri, own);
+  assert.match(url, /^http:\/\/r\.example\/finish\?oauth_token=t0k&.*#done$/);
 });
 
 test("the accepted callback carries the token, version, listener and only set, valid fields", () => {

@@ -2,6 +2,7 @@ import { OAUTH, OMB, OMB_VERSION, profileParam } from "../../protocol/constants.
 import { isLicenseCompatible } from "../../protocol/license.js";
 import { encodeForm, type OAuthParams } from "../../protocol/oauth.js";
 import { type OmbProfile, profileFromParams, profileToParams } from "../../protocol/profile.js";
+import { appendQuery } from "../../protocol/url-query.js";
 import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/validate.js";
 import type { Context } from "../context.js";
 import { PageError } from "../http/errors.js";
@@ -82,13 +83,6 @@ export async function readAuthorizeRequest(
   return { token, listenee, callback, alreadyFollowing };
 }
 
-/** Appends params to a URL's query with `?` or `&`, as StatusNet did (OMB.md §3 step 3). */
-export function appendQuery(url: string, params: OAuthParams): string {
-  const query = encodeForm(params);
-  const sep = !url.includes("?") ? "?" : url.endsWith("?") || url.endsWith("&") ? "" : "&";
-  return `${url}${sep}${query}`;
-}
-
 /**
  * Where the browser goes after the owner accepted: the callback with the request token and
  * the listener fields (OMB.md §3 step 3): `omb_listener`, nickname, profile and license
@@ -109,10 +103,13 @@ export function acceptedCallbackUrl(
     const name = profileParam("listener", f);
     if (fields[name] !== undefined && !isValidUri(fields[name] ?? "")) delete fields[name];
   }
-  return appendQuery(callback, {
-    [OAUTH.token]: token,
-    [OMB.version]: OMB_VERSION,
-    [OMB.listener]: siteUrl,
-    ...fields,
-  });
+  return appendQuery(
+    callback,
+    encodeForm({
+      [OAUTH.token]: token,
+      [OMB.version]: OMB_VERSION,
+      [OMB.listener]: siteUrl,
+      ...fields,
+    }),
+  );
 }
