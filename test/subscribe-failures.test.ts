@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { writeXrds } from "../protocol/xrds.js";
 import { Store } from "../sidecar/store/store.js";
 import { Browser, type Visit } from "./reference-listener/browser.js";
 import {
@@ -259,6 +261,43 @@ describe("subscribe failures: the SSRF guard", () => {
 });
 
 describe("subscribe failures: our own side (503)", () => {
+  it("another service naming a subscriber's identifier cannot take the subscription over", async () => {
+    const b = browser();
+    const done = await walk(b);
+    assert.equal(done.status, 200, done.body);
+    const before = await subscriberCount(sidecar);
+    // An impostor's profile and XRDS: alice's identifier, the impostor's own endpoints.
+    const impostor = createHttpServer((req, res) => {
+      const base = `http://127.0.0.1:${(impostor.address() as { port: number }).port}`;
+      if (req.url === "/xrds") {
+        res.writeHead(200, { "content-type": "application/xrds+xml" });
+        res.end(
+          writeXrds({
+            localId: listener.userUri(1),
+            request: `${base}/requesttoken`,
+            authorize: `${base}/authorize`,
+            access: `${base}/accesstoken`,
+            postNotice: `${base}/postnotice`,
+            updateProfile: `${base}/updateprofile`,
+          }),
+        );
+      } else if (req.url === "/requesttoken") {
+        res.end("oauth_token=a&oauth_token_secret=b");
+      } else {
+        res.writeHead(200, { "x-xrds-location": `${base}/xrds`, "content-type": "text/html" });
+        res.end("<html></html>");
+      }
+    });
+    await new Promise<void>((r) => impostor.listen(0, "127.0.0.1", r));
+    try {
+      const port = (impostor.address() as { port: number }).port;
+      assertPage(await start(`http://127.0.0.1:${port}/alice`), 409, "identifier taken");
+      assert.equal(await subscriberCount(sidecar), before, "the real subscription is untouched");
+    } finally {
+      impostor.close();
+    }
+  });
+
   it("no manifest to read our profile from: site profile", async () => {
     assertPage(await start(listener.profileUrl("alice"), browser(unbuilt)), 503, "site profile");
   });

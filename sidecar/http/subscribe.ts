@@ -28,6 +28,7 @@ import {
   callbackMismatch,
   declined,
   discoveryFailed,
+  identifierTaken,
   invalidCallback,
   notAUrl,
   ownSite,
@@ -98,6 +99,7 @@ export function subscribeRoutes(ctx: Context): Router {
       ] as const) {
         if (isOurs(url, [config.siteUrl, config.publicUrl])) throw ownSite(`${what} is ${url}`);
       }
+      refuseTakeover(ctx, endpoints.localId, endpoints.postNotice, serviceName(found.profileUrl));
       const listenee = await currentProfile(ctx).catch((e: unknown) => {
         ctx.log.error({ err: e }, "subscribe: no profile of our own to send");
         throw profileUnavailable((e as Error).message);
@@ -191,6 +193,8 @@ export function subscribeRoutes(ctx: Context): Router {
       secret: access.secret,
       subscribedAt: new Date().toISOString(),
     };
+    // Checked again at the end: another flow may have finished meanwhile.
+    refuseTakeover(ctx, subscriber.uri, subscriber.postNoticeUrl, service);
     const again = ctx.store.subscriber(subscriber.uri) !== undefined;
     await ctx.store.completeSubscription(pending.requestToken, subscriber);
     clearFlowCookie(res, cookie);
@@ -241,6 +245,18 @@ function attemptDeadline(
   };
   // Discovery and the token call use only get and postForm.
   return { http: client as unknown as HttpClient, expired: () => Date.now() >= endsAt };
+}
+
+/** An existing subscriber may only be replaced through the same service (same origin). */
+function refuseTakeover(ctx: Context, uri: string, postNoticeUrl: string, service: string): void {
+  const existing = ctx.store.subscriber(uri);
+  if (existing && new URL(existing.postNoticeUrl).origin !== new URL(postNoticeUrl).origin) {
+    ctx.log.warn(
+      { listener: uri, existing: existing.postNoticeUrl, attempted: postNoticeUrl },
+      "subscribe: refused, this identifier already subscribes through another service",
+    );
+    throw identifierTaken(uri, service);
+  }
 }
 
 /** True when `url` lies under one of our own base URLs (the site or the sidecar). */

@@ -60,6 +60,21 @@ export function ownSite(what: string): PageError {
   );
 }
 
+/**
+ * The identifier is already subscribed through another service. Subscribers are keyed on
+ * the LocalID a service's XRDS names, which anyone can write: without this check a stranger
+ * could name a subscriber's identifier and take their subscription over.
+ */
+export function identifierTaken(uri: string, service: string): PageError {
+  return new PageError(
+    409,
+    "identifier taken",
+    "That identity already subscribes through another service",
+    `${uri} is already a subscriber, through a different service than ${service}.`,
+    "If you moved to a new service, ask the site's owner to remove the old subscription first.",
+  );
+}
+
 export function profileUnavailable(reason: string): PageError {
   return new PageError(
     503,
