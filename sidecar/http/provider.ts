@@ -65,6 +65,10 @@ export function providerRoutes(ctx: Context): Router {
       request: query,
       alreadyFollowing: request.alreadyFollowing,
       callbackHost: hostOf(request.callback),
+      identityHost: foreignIdentity(request.listenee.uri, [
+        request.callback,
+        request.token.consumerKey,
+      ]),
     });
     res.status(200).type("html").send(page);
   });
@@ -162,6 +166,15 @@ function perMinute(limit: number, message: string, { quiet = false } = {}) {
       next(new ProtocolError(429, message));
     },
   });
+}
+
+/**
+ * The host of the author's identifier when neither the service asking (its callback) nor its
+ * consumer key is on it: any service can name any author, so the page says so.
+ */
+function foreignIdentity(identifier: string, asking: string[]): string | undefined {
+  const host = hostOf(identifier).toLowerCase();
+  return asking.some((u) => hostOf(u).toLowerCase() === host) ? undefined : host;
 }
 
 /** The host to name on the page; PEAR-valid URLs can still be odd (port 99999). */

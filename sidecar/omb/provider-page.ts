@@ -45,6 +45,8 @@ export interface AuthorizePageData {
   alreadyFollowing: boolean;
   /** The other site's host, to say where the browser returns. */
   callbackHost: string;
+  /** Set when the author's identifier is on another host than the service asking. */
+  identityHost?: string | undefined;
 }
 
 /** "Follow this author?" with Accept and Reject, both posting back with the CSRF token. */
@@ -55,6 +57,7 @@ export function renderAuthorizePage(d: AuthorizePageData): string {
     html`<h1>Follow ${name}?</h1>
 <p>A request from ${d.callbackHost}: your site would follow this author, and their notices would arrive here and show on your site after the next build.</p>
 ${profileCard(d.listenee)}
+${d.identityHost ? html`<p class="error">Careful: this author's identity is on ${d.identityHost}, but the request comes from ${d.callbackHost}. Any service can claim any author; accept only if you trust ${d.callbackHost} to speak for them.</p>` : ""}
 ${d.alreadyFollowing ? html`<p class="step">You already follow this author; accepting replaces the old connection.</p>` : ""}
 <form method="post" action="${d.action}">
 <input type="hidden" name="csrf" value="${d.csrf}">
