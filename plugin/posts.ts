@@ -66,9 +66,9 @@ export class PostIndex {
     return id;
   }
 
-  /** The post's short link, or its own URL when short links are turned off. */
-  shortUrl(item: CollectionItem & { url: string }): string {
-    if (!this.options.shortLinks) return absoluteUrl(this.options.siteUrl, item.url);
+  /** The post's short link, or its own (absolute) `url` when short links are turned off. */
+  #shortUrl(item: CollectionItem & { url: string }, url: string): string {
+    if (!this.options.shortLinks) return url;
     return absoluteUrl(
       this.options.siteUrl,
       shortLinkPath(this.options.shortLinkPrefix, this.shortId(item)),
@@ -115,7 +115,7 @@ export class PostIndex {
     return renderNoticeText(this.options.noticeTemplate, {
       title,
       url,
-      shortUrl: this.shortUrl(item),
+      shortUrl: this.#shortUrl(item, url),
       siteUrl: this.options.siteUrl,
       teaser: noticeTeaser(item.data, item.content ?? ""),
     });

@@ -19,6 +19,29 @@ export const TEMPLATE_EXTENSION = "eleventy-federation";
 
 type Data = Record<string, unknown>;
 
+/**
+ * Registers `extension` as a template format whose templates are each one renderer's name
+ * (the renderer gets the page's data). Returns the virtual input path of a template by name.
+ */
+export function addTemplateFormat(
+  eleventyConfig: EleventyConfig,
+  extension: string,
+  renderers: Record<string, (data: Data) => string>,
+): (name: string) => string {
+  eleventyConfig.addExtension(extension, {
+    outputFileExtension: "html",
+    // Permalinks are plain strings or functions, not templates in this format.
+    compileOptions: { permalink: "raw" },
+    compile: (content) => {
+      const render = renderers[content.trim()];
+      if (!render) throw new Error(`eleventy-federation: no virtual template named "${content}"`);
+      return render;
+    },
+  });
+  eleventyConfig.addTemplateFormats(extension);
+  return (name) => `eleventy-federation/${name}.${extension}`;
+}
+
 /** The XRDS naming the sidecar's OAuth provider and OMB endpoints, the site as LocalID. */
 export function siteXrds(options: ResolvedOptions): string {
   const at = (e: Parameters<typeof sidecarEndpointUrl>[1]) =>
@@ -64,20 +87,8 @@ export function addOutputs(
         absoluteUrl(options.siteUrl, (data.post as CollectionItem & { url: string }).url),
       ),
   };
-  eleventyConfig.addExtension(TEMPLATE_EXTENSION, {
-    outputFileExtension: "html",
-    // Permalinks are plain strings or functions, not templates in this format.
-    compileOptions: { permalink: "raw" },
-    compile: (content) => {
-      const render = renderers[content.trim()];
-      if (!render) throw new Error(`eleventy-federation: no virtual template named "${content}"`);
-      return render;
-    },
-  });
-  eleventyConfig.addTemplateFormats(TEMPLATE_EXTENSION);
-
+  const path = addTemplateFormat(eleventyConfig, TEMPLATE_EXTENSION, renderers);
   const common = { layout: false, eleventyExcludeFromCollections: true };
-  const path = (name: string) => `eleventy-federation/${name}.${TEMPLATE_EXTENSION}`;
   eleventyConfig.addTemplate(path("xrds"), "xrds", { ...common, permalink: XRDS_PATH });
   eleventyConfig.addTemplate(path("manifest"), "manifest", {
     ...common,

@@ -2,6 +2,7 @@ import type { EleventyConfig } from "./eleventy-types.js";
 import { pullFeeds } from "./feeds.js";
 import { readInbox } from "./inbox.js";
 import type { ResolvedOptions } from "./options.js";
+import { addTemplateFormat } from "./templates.js";
 import { type FederationTimeline, mergeTimeline } from "./timeline.js";
 import {
   type PageLinks,
@@ -67,8 +68,10 @@ interface Pagination {
   href?: { previous?: string; next?: string };
 }
 
+const paginationOf = (data: Data) => (data.pagination ?? {}) as Pagination;
+
 function pageLinks(data: Data): PageLinks {
-  const p = (data.pagination ?? {}) as Pagination;
+  const p = paginationOf(data);
   return {
     pageNumber: p.pageNumber ?? 0,
     pageCount: Math.max(1, p.pages?.length ?? 1),
@@ -100,26 +103,15 @@ export function addTimeline(
       wrap(
         "Timeline",
         renderTimeline(
-          (((data.pagination ?? {}) as Pagination).items ?? []) as FederationTimeline["entries"],
+          (paginationOf(data).items ?? []) as FederationTimeline["entries"],
           pageLinks(data),
           followingPath,
         ),
       ),
     following: (data) => wrap("Following", renderFollowing(timelineOf(data), path)),
   };
-  eleventyConfig.addExtension(TIMELINE_EXTENSION, {
-    outputFileExtension: "html",
-    compileOptions: { permalink: "raw" },
-    compile: (content) => {
-      const render = renderers[content.trim()];
-      if (!render) throw new Error(`eleventy-federation: no timeline template named "${content}"`);
-      return render;
-    },
-  });
-  eleventyConfig.addTemplateFormats(TIMELINE_EXTENSION);
-
+  const file = addTemplateFormat(eleventyConfig, TIMELINE_EXTENSION, renderers);
   const common = { layout: layout ?? false, eleventyExcludeFromCollections: true };
-  const file = (name: string) => `eleventy-federation/${name}.${TIMELINE_EXTENSION}`;
   eleventyConfig.addTemplate(file("timeline"), "timeline", {
     ...common,
     title: "Timeline",
@@ -129,7 +121,7 @@ export function addTimeline(
       generatePageOnEmptyData: true,
     },
     permalink: (data: Data) => {
-      const n = ((data.pagination ?? {}) as Pagination).pageNumber ?? 0;
+      const n = paginationOf(data).pageNumber ?? 0;
       return n === 0 ? `${path}index.html` : `${path}page/${n + 1}/index.html`;
     },
   });
