@@ -6,6 +6,9 @@ import { signHook } from "../protocol/hook-signature.js";
  * `<timestamp>.<body>` keyed by the shared secret). Node's own fetch: the plugin does not
  * import the sidecar. The sidecar's CLI uses the same function for its signed commands.
  */
+/** The environment variable the build reads the hook secret from, unless `secretEnv` says. */
+export const DEFAULT_HOOK_SECRET_ENV = "FEDERATION_HOOK_SECRET";
+
 export interface DeployHookCall {
   url: string;
   secret: string;

@@ -28,6 +28,13 @@ export function show(value: unknown): string {
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A site path option such as "/s/" or "timeline": safe characters between slashes. */
+export const PAGE_PATH = /^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/;
+
 /** An absolute http(s) URL that OMB receivers accept (PEAR Validate::uri, OMB.md §5). */
 function httpUrl({ base, maxBytes }: { base: boolean; maxBytes: number }): Check {
   return (_option, value) => {
@@ -166,7 +173,7 @@ const noticeTemplate: Check = (_option, value) => {
 
 const shortLinkPrefix: Check = (_option, value) => {
   if (value === undefined) return null;
-  if (typeof value !== "string" || !/^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(value)) {
+  if (typeof value !== "string" || !PAGE_PATH.test(value)) {
     return {
       message: `must be a path such as "/s/" (letters, digits, ".", "_", "~", "-" between slashes), got ${show(value)}`,
       fix: 'use "/s/" or another short path of your own',
@@ -183,7 +190,7 @@ const boolean: Check = (_option, value) =>
         fix: "write true or false, without quotes",
       };
 
-const envName: Check = (_option, value) =>
+export const envName: Check = (_option, value) =>
   value === undefined || (typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value))
     ? null
     : {
@@ -205,7 +212,8 @@ export const PROFILE_CHECKS: Record<string, Check> = {
   license: optional(url2048),
 };
 
-function unknownKeys(
+/** A problem for each key of `value` not in `known`; `prefix` is e.g. "profile.". */
+export function unknownKeys(
   prefix: string,
   value: Record<string, unknown>,
   known: readonly string[],

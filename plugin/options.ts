@@ -1,13 +1,15 @@
 import { DEFAULT_LICENSE } from "../protocol/constants.js";
 import { DEFAULT_NOTICE_TEMPLATE } from "../protocol/notice-text.js";
-import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
+import { sidecarEndpointUrl } from "../protocol/sidecar-paths.js";
 import { OmbValidationError, validateProfile } from "../protocol/validate.js";
-import { optionProblems, type Problem } from "./options-check.js";
+import { DEFAULT_HOOK_SECRET_ENV } from "./hook.js";
+import { isRecord, optionProblems, type Problem } from "./options-check.js";
 import {
   type FeedOption,
   type InboxOption,
   type ResolvedTimelineOptions,
   resolveTimelineOptions,
+  slashed,
   type TimelinePagesOption,
   timelineOptionProblems,
 } from "./timeline-options.js";
@@ -132,8 +134,6 @@ export interface ResolvedOptions extends ResolvedTimelineOptions {
   hook: { url: string; secretEnv: string } | null;
 }
 
-export const DEFAULT_HOOK_SECRET_ENV = "FEDERATION_HOOK_SECRET";
-
 export class FederationOptionError extends Error {
   override name = "FederationOptionError";
   /** The first bad option, e.g. "profile.nickname". */
@@ -147,10 +147,6 @@ export class FederationOptionError extends Error {
     );
     this.option = problems[0]?.option ?? "";
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -180,19 +176,18 @@ export function resolveOptions(user: unknown): ResolvedOptions {
     ? new URL(profile.avatar.slice(1), siteUrl).href
     : profile.avatar;
   checkAsOmbProfile(siteUrl, profile);
-  const prefix = u.shortLinkPrefix ?? DEFAULT_OPTIONS.shortLinkPrefix;
   return {
     siteUrl,
     sidecarUrl,
     profile,
     collection: u.collection ?? DEFAULT_OPTIONS.collection,
     noticeTemplate: u.noticeTemplate ?? DEFAULT_OPTIONS.noticeTemplate,
-    shortLinkPrefix: `/${prefix.replace(/^\/+|\/+$/g, "")}/`,
+    shortLinkPrefix: slashed(u.shortLinkPrefix ?? DEFAULT_OPTIONS.shortLinkPrefix),
     shortLinks: u.shortLinks ?? DEFAULT_OPTIONS.shortLinks,
     openid: u.openid ? { server: u.openid.server, delegate: u.openid.delegate ?? "" } : null,
     hook: u.hook
       ? {
-          url: u.hook.url ?? sidecarUrl.replace(/\/$/, "") + SIDECAR_PATHS.hook,
+          url: u.hook.url ?? sidecarEndpointUrl(sidecarUrl, "hook"),
           secretEnv: u.hook.secretEnv ?? DEFAULT_HOOK_SECRET_ENV,
         }
       : null,

@@ -1,5 +1,6 @@
 import { INBOX_JSON_PATH } from "../protocol/inbox-export.js";
-import { type Problem, show } from "./options-check.js";
+import { DEFAULT_HOOK_SECRET_ENV } from "./hook.js";
+import { envName, isRecord, PAGE_PATH, type Problem, show, unknownKeys } from "./options-check.js";
 
 /**
  * The options of the timeline (issue 5): where the inbox comes from (`inbox`), which
@@ -64,25 +65,11 @@ export interface TimelineDefaults {
 export const DEFAULT_FEED_LIMIT = 10;
 const MAX_FEED_LIMIT = 200;
 const MAX_PER_PAGE = 1000;
-const DEFAULT_SECRET_ENV = "FEDERATION_HOOK_SECRET";
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 function isHttpUrl(value: unknown): value is string {
   if (typeof value !== "string" || !URL.canParse(value)) return false;
   const u = new URL(value);
   return (u.protocol === "http:" || u.protocol === "https:") && u.username === "" && !u.password;
-}
-
-function unknownKeys(option: string, value: Record<string, unknown>, known: string[]): Problem[] {
-  return Object.keys(value)
-    .filter((k) => !known.includes(k))
-    .map((k) => ({
-      option: `${option}.${k}`,
-      message: "is not an option of this plugin",
-      fix: `remove it or check its spelling; the options here are ${known.join(", ")}`,
-    }));
 }
 
 function inboxProblems(value: unknown): Problem[] {
@@ -96,7 +83,7 @@ function inboxProblems(value: unknown): Problem[] {
       },
     ];
   }
-  const problems = unknownKeys("inbox", value, ["file", "url", "secretEnv"]);
+  const problems = unknownKeys("inbox.", value, ["file", "url", "secretEnv"]);
   const { file, url, secretEnv } = value;
   const hasFile = file !== undefined;
   const hasUrl = url !== undefined && url !== false;
@@ -121,16 +108,8 @@ function inboxProblems(value: unknown): Problem[] {
       fix: "use file when the build runs beside the sidecar, url (true) when it runs elsewhere",
     });
   }
-  if (
-    secretEnv !== undefined &&
-    (typeof secretEnv !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(secretEnv))
-  ) {
-    problems.push({
-      option: "inbox.secretEnv",
-      message: `must be the name of an environment variable, got ${show(secretEnv)}`,
-      fix: "give the variable's name (e.g. FEDERATION_HOOK_SECRET), never the secret itself",
-    });
-  }
+  const badEnv = envName("inbox.secretEnv", secretEnv);
+  if (badEnv) problems.push({ option: "inbox.secretEnv", ...badEnv });
   return problems;
 }
 
@@ -156,7 +135,7 @@ function feedProblems(value: unknown): Problem[] {
         },
       ];
     }
-    const problems = unknownKeys(at, feed, ["url", "name", "limit"]);
+    const problems = unknownKeys(`${at}.`, feed, ["url", "name", "limit"]);
     if (!isHttpUrl(feed.url)) {
       problems.push({
         option: `${at}.url`,
@@ -192,8 +171,7 @@ function feedProblems(value: unknown): Problem[] {
 /** A path between slashes, such as "/timeline/" (slashes added when missing). */
 function pagePathProblem(option: string, value: unknown): Problem[] {
   if (value === undefined) return [];
-  if (typeof value === "string" && /^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(value))
-    return [];
+  if (typeof value === "string" && PAGE_PATH.test(value)) return [];
   return [
     {
       option,
@@ -214,7 +192,7 @@ function pagesProblems(value: unknown): Problem[] {
       },
     ];
   }
-  const problems = unknownKeys("timeline", value, ["perPage", "path", "followingPath", "layout"]);
+  const problems = unknownKeys("timeline.", value, ["perPage", "path", "followingPath", "layout"]);
   const { perPage, layout } = value;
   if (
     perPage !== undefined &&
@@ -276,7 +254,8 @@ export function timelineOptionProblems(input: Record<string, unknown>): Problem[
   return problems;
 }
 
-const slashed = (p: string) => `/${p.replace(/^\/+|\/+$/g, "")}/`;
+/** A page path with exactly one slash at each end: "s" → "/s/". */
+export const slashed = (p: string) => `/${p.replace(/^\/+|\/+$/g, "")}/`;
 
 /** The timeline options, known valid (checked by timelineOptionProblems), with defaults. */
 export function resolveTimelineOptions(
@@ -296,7 +275,7 @@ export function resolveTimelineOptions(
         typeof inbox.url === "string"
           ? inbox.url
           : sidecarUrl.replace(/\/+$/, "") + INBOX_JSON_PATH,
-      secretEnv: inbox.secretEnv ?? DEFAULT_SECRET_ENV,
+      secretEnv: inbox.secretEnv ?? DEFAULT_HOOK_SECRET_ENV,
     };
   }
   return {
