@@ -7,7 +7,13 @@
  * sequence, a flag or a letter with its combining marks is kept whole or dropped whole.
  */
 
-export const NOTICE_MAX_CHARS = 140;
+import { codePointLength, DEFAULT_MAX_CONTENT_CHARS } from "./validate.js";
+
+// Receivers count with it (validate.ts); a notice is shortened by the same count.
+export { codePointLength };
+
+/** What a receiver accepts, so what a notice is shortened to. */
+export const NOTICE_MAX_CHARS = DEFAULT_MAX_CONTENT_CHARS;
 
 /**
  * "title (short url) - posted on site : teaser", in the spirit of the notices StatusNet's
@@ -56,18 +62,6 @@ export function parseNoticeTemplate(template: string): Segment[] {
   }
   if (last < template.length) segments.push({ literal: template.slice(last) });
   return segments;
-}
-
-/** Length as PHP's mb_strlen counts it: Unicode code points (a surrogate pair is one). */
-export function codePointLength(s: string): number {
-  if (!/[\uD800-\uDFFF]/.test(s)) return s.length;
-  let n = s.length;
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const prev = s.charCodeAt(i - 1);
-    if (c >= 0xdc00 && c <= 0xdfff && prev >= 0xd800 && prev <= 0xdbff) n--;
-  }
-  return n;
 }
 
 export function collapseWhitespace(s: string): string {

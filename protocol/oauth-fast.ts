@@ -1,5 +1,6 @@
 import { OAUTH, OAUTH_VERSION, SIGNATURE_METHOD } from "./constants.js";
 import {
+  encodedPairs,
   encodeForm,
   newNonce,
   type OAuthParams,
@@ -26,6 +27,7 @@ import {
  * per notice. Past this a URL is simply encoded again (~1 µs).
  */
 const URL_CACHE_SIZE = 65_536;
+/** URL → `enc(base URL)`, or null when the URL has a query (general path). */
 const encodedUrls = new Map<string, string | null>();
 
 /** The oauth_* names in sorted order (oauth_signature only in the body). */
@@ -59,14 +61,11 @@ export class PreparedRequest {
   readonly #general: boolean;
   readonly #keyForm: string;
   readonly #keyBase: string;
-  /** URL → `enc(base URL)`, or null when the URL has a query (general path). */
 
   constructor(params: OAuthParams, consumerKey: string) {
     this.#params = { ...params };
     this.#consumerKey = consumerKey;
-    const pieces = Object.entries(params)
-      .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const pieces = encodedPairs(params);
     this.#general = pieces.some(([k]) => k >= FIRST_OAUTH && k <= LAST_OAUTH);
     this.#before = join(pieces.filter(([k]) => k < FIRST_OAUTH));
     this.#after = join(pieces.filter(([k]) => k > LAST_OAUTH));

@@ -45,11 +45,16 @@ export function percentEncode(s: string): string {
   );
 }
 
-/** `k=v&…` sorted by encoded name (the order of the OAuth base string), %20 for spaces. */
-export function encodeForm(params: OAuthParams): string {
+/** Every param as an encoded `[name, value]` pair, sorted by encoded name (the base string's order). */
+export function encodedPairs(params: OAuthParams): (readonly [string, string])[] {
   return Object.entries(params)
     .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** `k=v&…` sorted by encoded name (the order of the OAuth base string), %20 for spaces. */
+export function encodeForm(params: OAuthParams): string {
+  return encodedPairs(params)
     .map(([k, v]) => `${k}=${v}`)
     .join("&");
 }

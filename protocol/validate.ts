@@ -149,7 +149,7 @@ export function validateNoticeParams(
   const content = params[OMB.noticeContent] ?? "";
   required(OMB.noticeContent, content);
   const maxChars = opts.maxContentChars ?? DEFAULT_MAX_CONTENT_CHARS;
-  const chars = codePoints(content);
+  const chars = codePointLength(content);
   if (maxChars > 0 && chars > maxChars) {
     const what = `must be at most ${maxChars} characters (is ${chars})`;
     fail(OMB.noticeContent, "max-chars", what, content);
@@ -203,9 +203,15 @@ function fail(field: string, rule: OmbRule, what: string, value: string): never 
   throw new OmbValidationError(field, rule, what, value);
 }
 
-function codePoints(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
+/** Length as PHP's mb_strlen counts it: Unicode code points (a surrogate pair is one). */
+export function codePointLength(s: string): number {
+  if (!/[\uD800-\uDFFF]/.test(s)) return s.length;
+  let n = s.length;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const prev = s.charCodeAt(i - 1);
+    if (c >= 0xdc00 && c <= 0xdfff && prev >= 0xd800 && prev <= 0xdbff) n--;
+  }
   return n;
 }
 
