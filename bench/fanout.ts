@@ -13,11 +13,9 @@
  * deliveries/s ÷ raw POSTs/s) is the median of the per-round ratios. The last line is
  * `ratio: N` for the last mode measured (with `both`, fsync on: the product default).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { OMB_SUCCESS_BODY } from "../protocol/constants.js";
 import { encodeForm } from "../protocol/oauth.js";
@@ -30,6 +28,8 @@ import { HttpClient } from "../sidecar/net/client.js";
 import { Store } from "../sidecar/store/store.js";
 import { syncOnce } from "../sidecar/sync/syncer.js";
 import { testManifest, testNotice, writeManifest } from "../test/helpers/receiver-manifest.js";
+import { clamp, fmt, fsyncModes, median, out } from "./cli.js";
+import { startServer } from "./processes.js";
 
 const { values } = parseArgs({
   options: {
@@ -40,17 +40,14 @@ const { values } = parseArgs({
     fsync: { type: "string", default: "both" },
   },
 });
-const clamp = (v: string, lo: number, hi: number) =>
-  Math.min(hi, Math.max(lo, Math.floor(Number(v) || lo)));
 const DESTINATIONS = clamp(values.destinations, 100, 50_000);
 const ROUNDS = clamp(values.rounds, 1, 10);
 const CONCURRENCY = clamp(values.concurrency, 1, 512);
 const RECEIVERS = clamp(values.receivers, 1, 16);
-const MODES = { on: [true], off: [false], both: [false, true] }[values.fsync] ?? [false, true];
+const MODES = fsyncModes(values.fsync);
 /** No phase may take longer than this. */
 const PHASE_LIMIT_MS = 180_000;
 const SITE = "https://blog.example/";
-const RECEIVER_SCRIPT = fileURLToPath(new URL("./fanout-receiver.ts", import.meta.url));
 
 function within<T>(what: string, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -62,28 +59,6 @@ function within<T>(what: string, p: Promise<T>): Promise<T> {
   });
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
-
-function startReceiver(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", RECEIVER_SCRIPT], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return within(
-    "receiver start",
-    new Promise((resolve, reject) => {
-      let out = "";
-      child.once("exit", (code) => reject(new Error(`receiver exited (${code})`)));
-      child.stdout?.on("data", (c: Buffer) => {
-        out += c.toString();
-        const m = /listening (\d+)/.exec(out);
-        if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-      });
-    }),
-  );
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const out = (line: string) => process.stdout.write(`${line}\n`);
 
 interface ModeResult {
   raw: number;
@@ -229,7 +204,9 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const receivers = await Promise.all(Array.from({ length: RECEIVERS }, () => startReceiver()));
+  const receivers = await Promise.all(
+    Array.from({ length: RECEIVERS }, () => startServer("fanout-receiver.ts", "receiver")),
+  );
   const http = new HttpClient({ allowPrivateNetworks: true, connections: CONCURRENCY });
   try {
     const receiverUrls = receivers.map((r) => r.url);
@@ -254,7 +231,7 @@ async function main(): Promise<void> {
     out(`ratio: ${(last?.ratio ?? 0).toFixed(2)}`);
   } finally {
     await http.close();
-    for (const r of receivers) r.child.kill("SIGTERM");
+    await Promise.all(receivers.map((r) => r.stop()));
   }
 }
 

@@ -23,10 +23,11 @@
  * default, printed last); the last line is `ratio: N` for fsync on.
  */
 import { parseArgs } from "node:util";
-import { cannon } from "../test/load/autocannon.js";
+import { type CannonResult, cannon } from "../test/load/autocannon.js";
 import { noticePool, pusherOf, signedNotice } from "../test/load/notice-pool.js";
 import { createSite, followedBy, missingFromInbox } from "../test/load/site.js";
-import { type Bare, startBare, withCpu } from "./inbound-procs.js";
+import { clamp, fmt, fsyncModes, median, out } from "./cli.js";
+import { type ServerProcess, startServer, type WithCpu, withCpu } from "./processes.js";
 
 const { values } = parseArgs({
   options: {
@@ -37,13 +38,11 @@ const { values } = parseArgs({
     "cpu-prof": { type: "string" },
   },
 });
-const clamp = (v: string, lo: number, hi: number) =>
-  Math.min(hi, Math.max(lo, Math.floor(Number(v) || lo)));
 const SLICE = clamp(values.slice, 1, 30);
 /** Slices per server per mode (at least two: one in each order). */
 const SLICES = Math.max(2, Math.round(clamp(values.seconds, 1, 60) / SLICE));
 const CONNECTIONS = clamp(values.connections, 1, 512);
-const MODES = { on: [true], off: [false], both: [false, true] }[values.fsync] ?? [false, true];
+const MODES = fsyncModes(values.fsync);
 const WARMUP_SECONDS = 2;
 /** node flags for both servers: --cpu-prof cannot go through NODE_OPTIONS. */
 const PROFILE_ARGS = values["cpu-prof"]
@@ -51,12 +50,7 @@ const PROFILE_ARGS = values["cpu-prof"]
   : [];
 const PATH = "/omb/postnotice";
 
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const pct = (n: number | null) => (n === null ? "n/a" : `${Math.round(n * 100)}%`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const perRequest = (seconds: number | null, n: number) =>
-  seconds === null || n === 0 ? null : (seconds / n) * 1e6;
 const us = (n: number | null) => (n === null ? "n/a" : `${Math.round(n)} µs`);
 
 interface Run {
@@ -71,10 +65,26 @@ interface Run {
   total: number;
 }
 
+/** A slice's Run from what withCpu measured around cannon; `rps` is the rate that counts. */
+function runOf(m: WithCpu<CannonResult>, rps: number): Run {
+  const { result, serverCpu, serverSeconds, clientCpu } = m;
+  const cpuUs =
+    serverSeconds === null || result.total === 0 ? null : (serverSeconds / result.total) * 1e6;
+  return {
+    rps,
+    cpuUs,
+    total: result.total,
+    p50: result.p50,
+    p99: result.p99,
+    serverCpu,
+    clientCpu,
+  };
+}
+
 /** The bare app: the same signed body every time (same size, nothing to sign). */
-async function bareRun(bare: Bare, body: string, seconds: number): Promise<Run> {
+async function bareRun(bare: ServerProcess, body: string, seconds: number): Promise<Run> {
   let wrong = 0;
-  const { result, serverCpu, serverSeconds, clientCpu } = await withCpu(bare.pid, () =>
+  const measured = await withCpu(bare.pid, () =>
     cannon({
       url: bare.url,
       path: PATH,
@@ -86,21 +96,12 @@ async function bareRun(bare: Bare, body: string, seconds: number): Promise<Run> 
       },
     }),
   );
-  if (wrong > 0 || result.errors > 0) {
-    throw new Error(`bare: ${wrong} non-200 answers, ${result.errors} errors`);
-  }
-  return {
-    rps: result.rps,
-    cpuUs: perRequest(serverSeconds, result.total),
-    total: result.total,
-    p50: result.p50,
-    p99: result.p99,
-    serverCpu,
-    clientCpu,
-  };
+  const { errors, rps } = measured.result;
+  if (wrong > 0 || errors > 0) throw new Error(`bare: ${wrong} non-200 answers, ${errors} errors`);
+  return runOf(measured, rps);
 }
 
-async function measure(fsync: boolean, bare: Bare): Promise<number> {
+async function measure(fsync: boolean, bare: ServerProcess): Promise<number> {
   const site = await createSite({ fsync, logLevel: "info" }, { nodeArgs: PROFILE_ARGS });
   const authors = await followedBy(site, 1);
   try {
@@ -122,7 +123,7 @@ async function measure(fsync: boolean, bare: Bare): Promise<number> {
       );
       signRate = Math.max(signRate, pool.signRate);
       const pid = site.proc?.pid ?? 0;
-      const { result, serverCpu, serverSeconds, clientCpu } = await withCpu(pid, () =>
+      const measured = await withCpu(pid, () =>
         cannon({
           url: site.url.slice(0, -1),
           path: PATH,
@@ -136,16 +137,9 @@ async function measure(fsync: boolean, bare: Bare): Promise<number> {
         }),
       );
       late += pool.signedLate;
-      if (result.errors > 0) throw new Error(`sidecar: ${result.errors} connection errors`);
-      return {
-        rps: result.okPerSecond,
-        cpuUs: perRequest(serverSeconds, result.total),
-        total: result.total,
-        p50: result.p50,
-        p99: result.p99,
-        serverCpu,
-        clientCpu,
-      };
+      const { errors, okPerSecond } = measured.result;
+      if (errors > 0) throw new Error(`sidecar: ${errors} connection errors`);
+      return runOf(measured, okPerSecond);
     };
 
     // Warm-up (JIT, connections, first journal writes), not counted.
@@ -206,7 +200,7 @@ function summary(runs: Run[], unit: string): string {
   );
 }
 
-const bare = await startBare(PROFILE_ARGS);
+const bare = await startServer("inbound-bare.ts", "bare Express server", PROFILE_ARGS);
 try {
   out(
     `inbound postNotice vs bare Express 5: loopback, ${CONNECTIONS} connections, pipelining 1, ${SLICES} × ${SLICE} s per server and mode, interleaved ABBA; servers in their own processes, client (autocannon) in this one`,

@@ -1,32 +1,39 @@
-// Processes of bench/inbound.ts: the bare Express baseline, and CPU time read from /proc,
-// to tell whether the server or the client (autocannon, in the bench process) was the
-// busy one during a run.
-import { type ChildProcess, spawn } from "node:child_process";
+// Child processes of the benches: servers that print `listening <port>` when ready (the
+// bare Express baseline, the fan-out receivers), and CPU time read from /proc, to tell
+// whether the server or the client (in the bench process) was the busy one during a run.
+import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
-const BARE = fileURLToPath(new URL("./inbound-bare.ts", import.meta.url));
-
-export interface Bare {
+export interface ServerProcess {
   url: string;
   pid: number;
+  /** SIGTERM, SIGKILL after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
 }
 
-/** Starts inbound-bare.ts (with extra node flags); waits up to 30 s for its port. */
-export function startBare(nodeArgs: string[] = []): Promise<Bare> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", BARE], {
+/**
+ * Starts a script of this folder under tsx (after `nodeArgs`) and waits up to 30 s for it to
+ * print `listening <port>`; `name` says which server in errors.
+ */
+export function startServer(
+  script: string,
+  name: string,
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", file], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error("bare Express server did not start in 30 s"));
+      reject(new Error(`${name} did not start in 30 s`));
     }, 30_000);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`bare Express server exited (${code})`));
+      reject(new Error(`${name} exited (${code})`));
     });
     let out = "";
     child.stdout?.setEncoding("utf8").on("data", (c: string) => {
@@ -61,16 +68,18 @@ export async function cpuSeconds(pid: number): Promise<number | null> {
   }
 }
 
-/** Runs `f`, returning its result and the share of one core each side used meanwhile. */
-export async function withCpu<T>(
-  serverPid: number,
-  f: () => Promise<T>,
-): Promise<{
+export interface WithCpu<T> {
   result: T;
+  /** The server's share of one core during the run; null where /proc is missing. */
   serverCpu: number | null;
+  /** The server's CPU seconds during the run. */
   serverSeconds: number | null;
+  /** This (client) process's share of one core. */
   clientCpu: number;
-}> {
+}
+
+/** Runs `f`, returning its result and the share of one core each side used meanwhile. */
+export async function withCpu<T>(serverPid: number, f: () => Promise<T>): Promise<WithCpu<T>> {
   const s0 = await cpuSeconds(serverPid);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
