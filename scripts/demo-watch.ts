@@ -9,7 +9,7 @@ import path from "node:path";
 import { buildSite, type SiteInstance, syncSite } from "./demo-sites.js";
 
 /** Runs `task` now, or once more after the current run when called during one. */
-export function serialized(task: () => Promise<void>): () => void {
+function serialized(task: () => Promise<void>): () => void {
   let running = false;
   let again = false;
   const start = (): void => {
@@ -64,15 +64,13 @@ export function watchSite(site: SiteInstance, say: (line: string) => void): Site
       say(`${label}: publishing failed: ${(e as Error).message}`);
     }
   });
+  const onInbox = debounced(rebuild, 300);
   const watchers: FSWatcher[] = [
     watch(path.join(site.sourceDir, "posts"), debounced(publish, 400)),
     // The sidecar replaces inbox.json by a rename: watch the folder, not the file.
-    watch(
-      site.dataDir,
-      ((onInbox) => (_event: string, file: string | Buffer | null) => {
-        if (file?.toString() === path.basename(site.inboxFile)) onInbox();
-      })(debounced(rebuild, 300)),
-    ),
+    watch(site.dataDir, (_event, file) => {
+      if (file?.toString() === path.basename(site.inboxFile)) onInbox();
+    }),
   ];
   return {
     close: () => {
