@@ -6,9 +6,11 @@ import { z } from "zod";
  * The sidecar's configuration: one JSON file with the keys below (all documented in the
  * README, names kept stable) plus secrets from the environment, never from the file.
  */
-const httpUrl = z
+const absoluteHttpUrl = z
   .string()
-  .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), "must be an absolute http(s) URL")
+  .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), "must be an absolute http(s) URL");
+
+const httpUrl = absoluteHttpUrl
   // Scheme and host lower-cased, as the plugin writes them into the XRDS and remote
   // services sign them; one trailing slash (the consumer key is the site root with it).
   .transform((s) => {
@@ -67,10 +69,7 @@ export const configSchema = z.strictObject({
    */
   buildHook: z
     .strictObject({
-      url: z
-        .string()
-        .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), "must be an absolute http(s) URL")
-        .optional(),
+      url: absoluteHttpUrl.optional(),
       /** Calls are grouped: one POST at most this often (default 60 s). */
       debounceSeconds: z.number().min(0).default(60),
     })
@@ -151,7 +150,7 @@ export function parseConfig(
   baseDir: string,
   secrets: Secrets,
 ): Config {
-  const result = configSchema.strict().safeParse(raw);
+  const result = configSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues
       .map((i) => `  - ${i.path.join(".") || "(file)"}: ${i.message}`)

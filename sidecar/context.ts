@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
-import type { HttpClient } from "./net/client.js";
+import { HttpClient } from "./net/client.js";
 import type { Store } from "./store/store.js";
 
 /** What every part of the running sidecar shares. */
@@ -27,4 +27,17 @@ export function createEvents(): EventEmitter {
   const events = new EventEmitter();
   events.setMaxListeners(50);
   return events;
+}
+
+/** `Context.http`: SSRF-guarded, with a connection per delivery slot. */
+export function createHttp(config: Config): HttpClient {
+  return new HttpClient({
+    allowPrivateNetworks: config.allowPrivateNetworks,
+    connections: config.delivery.concurrency,
+  });
+}
+
+/** `Context.siteHttp`: the operator's own URLs, and room for a large site's manifest. */
+export function createSiteHttp(): HttpClient {
+  return new HttpClient({ allowPrivateNetworks: true, maxResponseBytes: 64 * 1024 * 1024 });
 }

@@ -1,5 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
-import { type Manifest, ManifestError, parseManifest } from "../protocol/manifest.js";
+import {
+  MANIFEST_PATH,
+  type Manifest,
+  ManifestError,
+  parseManifest,
+} from "../protocol/manifest.js";
 import type { Context } from "./context.js";
 
 export interface ManifestRead {
@@ -24,7 +29,7 @@ export async function readManifest(
   const source = ctx.config.manifest;
   if (!source) {
     throw new ManifestSourceError(
-      `eleventy-federation: no "manifest" in the config. Set it to the published ${"/federation/manifest.json"} URL or the built file's path.`,
+      `eleventy-federation: no "manifest" in the config. Set it to the published ${MANIFEST_PATH} URL or the built file's path.`,
     );
   }
   let text: string;

@@ -2,11 +2,10 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
-import { type Context, createEvents } from "./context.js";
+import { type Context, createEvents, createHttp, createSiteHttp } from "./context.js";
 import { DeliveryWorker } from "./delivery/worker.js";
 import { startInboxSync } from "./inbox/sync.js";
 import { createLogger, type Logger } from "./log.js";
-import { HttpClient } from "./net/client.js";
 import { Store } from "./store/store.js";
 import { checkPollSchedule, startPoller } from "./sync/poller.js";
 import { syncerFor } from "./sync/syncer.js";
@@ -44,14 +43,8 @@ export async function startSidecar(
         "store compaction failed (disk full?); the journal keeps every change, the next compaction retries",
       ),
   });
-  const http = new HttpClient({
-    allowPrivateNetworks: config.allowPrivateNetworks,
-    connections: config.delivery.concurrency,
-  });
-  const siteHttp = new HttpClient({
-    allowPrivateNetworks: true,
-    maxResponseBytes: 64 * 1024 * 1024,
-  });
+  const http = createHttp(config);
+  const siteHttp = createSiteHttp();
   const ctx: Context = { config, store, http, siteHttp, log, events: createEvents() };
   const app = createApp(ctx, { siteDir: opts.siteDir });
   let server: Server;

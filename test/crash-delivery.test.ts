@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { signHook } from "../protocol/hook-signature.js";
-import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
 import type { FileConfig } from "../sidecar/config.js";
 import { Store } from "../sidecar/store/store.js";
+import { callDeployHook } from "./helpers/deploy-hook.js";
+import { readStore } from "./helpers/read-store.js";
 import { startReceiver, type TestReceiver, waitFor } from "./helpers/receiver.js";
 import { testManifest, testNotice, writeManifest } from "./helpers/receiver-manifest.js";
+import { type Served, serve } from "./helpers/serve-process.js";
 
 /**
  * The crash-safety promise (docs/readme/delivery.md): the sidecar process is killed with
@@ -20,8 +19,6 @@ import { testManifest, testNotice, writeManifest } from "./helpers/receiver-mani
  * pushes in flight at each kill (≤ concurrency per kill, ≤ 1 per destination per kill).
  */
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CLI = path.join(ROOT, "sidecar/cli/main.ts");
 const SITE = "http://site.example/";
 const SECRET = "crash-test-hook-secret";
 const DESTINATIONS = 240;
@@ -30,49 +27,12 @@ const NEW_POSTS = [3, 4, 5];
 const MIN_KILLS = 20;
 const MAX_STARTS = 45;
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-function startSidecar(configFile: string, log: string[]): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve", "--config", configFile], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, FEDERATION_HOOK_SECRET: SECRET },
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  let err = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`sidecar did not start in 30 s: ${err.slice(-2000)}`));
-    }, 30_000);
-    child.stderr?.on("data", (c: Buffer) => {
-      err = (err + c.toString()).slice(-20_000);
-      const m = /listening on (http:\/\/\S+\/)/.exec(err);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        log.push(err);
-        resolve({ child, url: m[1], exited });
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sidecar exited (${code}) before listening: ${err.slice(-2000)}`));
-    });
-  });
-}
+const startSidecar = (configFile: string) =>
+  serve(configFile, { env: { ...process.env, FEDERATION_HOOK_SECRET: SECRET } });
 
 async function sendHook(url: string): Promise<void> {
-  const body = JSON.stringify({ source: "crash-test", n: Math.random() });
-  await fetch(url + SIDECAR_PATHS.hook.slice(1), {
-    method: "POST",
-    headers: { "content-type": "application/json", ...signHook(SECRET, body) },
-    body,
-    signal: AbortSignal.timeout(20_000),
-  }).catch(() => undefined); // the sidecar may be killed while answering
+  // the sidecar may be killed while answering
+  await callDeployHook(url, SECRET, { source: "crash-test" }).catch(() => undefined);
 }
 
 test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches every destination", {
@@ -81,8 +41,7 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
   const dir = await mkdtemp(path.join(tmpdir(), "crash-delivery-"));
   const receivers: TestReceiver[] = [await startReceiver(), await startReceiver()];
   const at = (i: number) => receivers[i % receivers.length] as TestReceiver;
-  const log: string[] = [];
-  let current: Running | null = null;
+  let current: Served | null = null;
   try {
     const dataFile = path.join(dir, "store.json");
     const manifestFile = path.join(dir, "manifest.json");
@@ -133,8 +92,8 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
     let nextKill = step;
     let kills = 0;
     const kill = () => {
-      if (current && current.child.exitCode === null && current.child.signalCode === null) {
-        current.child.kill("SIGKILL");
+      if (current?.alive()) {
+        void current.kill(); // the signal goes now; the exit is awaited where it matters
         kills++;
       }
     };
@@ -156,7 +115,7 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
       });
 
     for (let start = 0; start < MAX_STARTS && !done(); start++) {
-      current = await startSidecar(configFile, log);
+      current = await startSidecar(configFile);
       if (start === 1)
         kill(); // during start-up: the worker's first scan
       else {
@@ -175,18 +134,11 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
     // must bring every cursor to the head, resending only what was in flight.
     kill();
     await current?.exited;
-    const caughtUp = async () => {
-      const s = await Store.open(dataFile, { readOnly: true });
-      try {
-        return s.destinations().every((d) => d.cursor === s.headSeq());
-      } finally {
-        await s.close();
-      }
-    };
-    current = await startSidecar(configFile, log);
+    const caughtUp = () =>
+      readStore(dataFile, (s) => s.destinations().every((d) => d.cursor === s.headSeq()));
+    current = await startSidecar(configFile);
     await waitFor(caughtUp, "every cursor at the head after the last restart", 60_000);
-    current.child.kill("SIGTERM");
-    await current.exited;
+    await current.stop();
 
     let duplicates = 0;
     for (let i = 0; i < DESTINATIONS; i++) {
@@ -223,7 +175,7 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
       `${kills} SIGKILLs during ${total} deliveries; ${duplicates} resent (in flight at a kill, bound ${kills * CONCURRENCY})`,
     );
   } finally {
-    if (current?.child.exitCode === null) current.child.kill("SIGKILL");
+    await current?.kill();
     for (const r of receivers) await r.close();
     await rm(dir, { recursive: true, force: true });
   }

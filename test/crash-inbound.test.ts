@@ -5,10 +5,11 @@
 // sent again byte for byte, are refused as replays: their nonces were durable too.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { readStore } from "./helpers/read-store.js";
 import { cannon } from "./load/autocannon.js";
 import { between, crashSeed, seededRandom, sleep } from "./load/crash.js";
 import { noticePool, pusherOf } from "./load/notice-pool.js";
-import { createSite, followedBy, missingFromInbox, readStore } from "./load/site.js";
+import { createSite, followedBy, missingFromInbox } from "./load/site.js";
 
 const KILLS = 8;
 /** Requests answered 200 just before each kill that are replayed after the restart. */

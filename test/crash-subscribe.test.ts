@@ -6,43 +6,14 @@
 // flow that was cut off succeeds when the visitor tries again.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { readStore } from "./helpers/read-store.js";
 import { between, crashSeed, seededRandom, sleep } from "./load/crash.js";
-import { createSite, readStore } from "./load/site.js";
-import { Browser } from "./reference-listener/browser.js";
+import { createSite, subscribeFlow } from "./load/site.js";
 import { type ReferenceListener, startReferenceListener } from "./reference-listener/spawn.js";
 
 const KILLS = 8;
 const FLOWS_PER_ROUND = 6;
 const USERS = Array.from({ length: KILLS * FLOWS_PER_ROUND }, (_, i) => `v${i}`);
-
-type Outcome = "subscribed" | "cut off" | "refused";
-
-/**
- * One visitor's flow; `atCallback` is called when the browser is about to open our
- * callback (the listener approved). Network errors (the sidecar died) are "cut off".
- */
-async function flow(
-  siteUrl: string,
-  listener: ReferenceListener,
-  nickname: string,
-  atCallback: () => void = () => {},
-): Promise<Outcome> {
-  const b = new Browser();
-  try {
-    const start = await b.postForm(`${siteUrl}omb/subscribe`, {
-      profile_url: listener.profileUrl(nickname),
-    });
-    if (start.status !== 303) return start.status >= 500 ? "cut off" : "refused";
-    const authorize = await b.follow(start);
-    if (authorize.status !== 303) return "refused";
-    atCallback();
-    const finish = await b.follow(authorize);
-    if (finish.status === 200 && finish.body.includes("You are subscribed")) return "subscribed";
-    return finish.status >= 500 ? "cut off" : "refused";
-  } catch {
-    return "cut off";
-  }
-}
 
 test(`SIGKILL ${KILLS} times during subscribe callbacks: every flow that showed success is stored`, {
   timeout: 240_000,
@@ -69,7 +40,7 @@ test(`SIGKILL ${KILLS} times during subscribe callbacks: every flow that showed 
         const kill = () => {
           killed = sleep(delay).then(() => proc.kill());
         };
-        return flow(site.url, listener, `v${user}`, i === victim ? kill : undefined).then(
+        return subscribeFlow(site, listener, `v${user}`, i === victim ? kill : undefined).then(
           (outcome) => ({ listener, user, outcome }),
         );
       });
@@ -95,7 +66,7 @@ test(`SIGKILL ${KILLS} times during subscribe callbacks: every flow that showed 
       await site.start();
       const again = outcomes.find((o) => o.outcome === "cut off");
       if (again) {
-        assert.equal(await flow(site.url, again.listener, `v${again.user}`), "subscribed");
+        assert.equal(await subscribeFlow(site, again.listener, `v${again.user}`), "subscribed");
         succeeded.push(again.listener.userUri(again.user + 1));
         retried++;
       }

@@ -8,10 +8,11 @@ import assert from "node:assert/strict";
 import { stat } from "node:fs/promises";
 import { test } from "node:test";
 import { Store } from "../sidecar/store/store.js";
+import { readStore } from "./helpers/read-store.js";
 import { startReceiver, type TestReceiver } from "./helpers/receiver.js";
 import { testManifest } from "./helpers/receiver-manifest.js";
 import { between, crashSeed, seededRandom, sleep } from "./load/crash.js";
-import { callHook, createSite, deploy, readStore, siteNotices, until } from "./load/site.js";
+import { callHook, createSite, deploy, siteNotices, until } from "./load/site.js";
 
 const KILLS = 8;
 const BATCH = 300;
@@ -38,14 +39,13 @@ test(`SIGKILL ${KILLS} times during deploy syncs: all or nothing, a re-sync comp
 }, async (t) => {
   const seed = crashSeed();
   const random = seededRandom(seed);
-  const site = await createSite({
-    fsync: true,
-    delivery: { concurrency: 4, baseDelaySeconds: 0.05, maxDelaySeconds: 0.2 },
-  });
+  const site = await createSite(
+    { fsync: true, delivery: { concurrency: 4, baseDelaySeconds: 0.05, maxDelaySeconds: 0.2 } },
+    { start: false },
+  );
   const receiver: TestReceiver = await startReceiver();
   try {
-    // Two subscribers at two destinations, written while the sidecar is stopped.
-    await site.proc?.stop();
+    // Two subscribers at two destinations, written before the sidecar starts.
     const seedStore = await Store.open(site.dataFile);
     for (let i = 0; i < DESTINATIONS; i++) {
       const uri = `http://listener${i}.example/user/1`;

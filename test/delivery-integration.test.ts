@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
-import { signHook } from "../protocol/hook-signature.js";
 import type { Manifest } from "../protocol/manifest.js";
-import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
-import { Store } from "../sidecar/store/store.js";
+import type { Store } from "../sidecar/store/store.js";
+import { callDeployHook } from "./helpers/deploy-hook.js";
+import { readStore as inStore } from "./helpers/read-store.js";
 import { waitFor } from "./helpers/receiver.js";
 import { testManifest, testNotice, writeManifest } from "./helpers/receiver-manifest.js";
-import { Browser } from "./reference-listener/browser.js";
+import { cli as runCli } from "./helpers/serve-process.js";
 import {
-  CLI,
   SITE_PROFILE,
   SITE_URL,
   type SidecarProcess,
+  siteBrowser,
   startSidecarProcess,
 } from "./reference-listener/sidecar-process.js";
 import { type ReferenceListener, startReferenceListener } from "./reference-listener/spawn.js";
@@ -35,21 +33,12 @@ const profile = { ...SITE_PROFILE };
 const manifest = (ids: number[], p: Partial<Manifest["profile"]> = {}) =>
   testManifest(SITE_URL, ids, { ...profile, ...p });
 
-async function hook(body: object = {}): Promise<Record<string, unknown>> {
-  const text = JSON.stringify({ ...body, n: Math.random() });
-  const res = await fetch(sidecar.url + SIDECAR_PATHS.hook.slice(1), {
-    method: "POST",
-    headers: { "content-type": "application/json", ...signHook(SECRET, text) },
-    body: text,
-  });
+async function deploy(m: Manifest): Promise<Record<string, unknown>> {
+  await writeManifest(path.join(sidecar.dir, "manifest.json"), m);
+  const res = await callDeployHook(sidecar.url, SECRET, { source: "test" });
   const answer = (await res.json()) as Record<string, unknown>;
   assert.equal(res.status, 200, JSON.stringify(answer));
   return answer;
-}
-
-async function deploy(m: Manifest): Promise<Record<string, unknown>> {
-  await writeManifest(path.join(sidecar.dir, "manifest.json"), m);
-  return hook({ source: "test" });
 }
 
 /** The notice URIs a listener received through postNotice, in order. */
@@ -57,23 +46,8 @@ async function received(l: ReferenceListener): Promise<string[]> {
   return (await l.seen()).notices.map((n) => n.params.omb_notice ?? "");
 }
 
-async function readStore<T>(read: (s: Store) => T): Promise<T> {
-  const store = await Store.open(sidecar.dataFile, { readOnly: true });
-  try {
-    return read(store);
-  } finally {
-    await store.close();
-  }
-}
-
-const cli = (...args: string[]) =>
-  promisify(execFile)(
-    process.execPath,
-    ["--import", "tsx", CLI, ...args, "--config", sidecar.configFile],
-    {
-      timeout: 30_000,
-    },
-  );
+const readStore = <T>(read: (s: Store) => T) => inStore(sidecar.dataFile, read);
+const cli = (...args: string[]) => runCli(sidecar.configFile, args);
 
 before(async () => {
   [sidecar, ...listeners] = await Promise.all([
@@ -85,7 +59,7 @@ before(async () => {
     }),
     ...[0, 1, 2].map(() => startReferenceListener({ users: ["alice", "bob"] })),
   ]);
-  const browser = new Browser({ [SITE_URL.slice(0, -1)]: sidecar.url.slice(0, -1) });
+  const browser = siteBrowser(sidecar);
   for (const l of listeners) {
     for (const nickname of ["alice", "bob"]) {
       const start = await browser.postForm(`${SITE_URL}omb/subscribe`, {

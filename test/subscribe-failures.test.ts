@@ -3,11 +3,12 @@ import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { writeXrds } from "../protocol/xrds.js";
-import { Store } from "../sidecar/store/store.js";
-import { Browser, type Visit } from "./reference-listener/browser.js";
+import { readStore } from "./helpers/read-store.js";
+import type { Browser, Visit } from "./reference-listener/browser.js";
 import {
   SITE_URL,
   type SidecarProcess,
+  siteBrowser,
   startSidecarProcess,
 } from "./reference-listener/sidecar-process.js";
 import {
@@ -46,9 +47,7 @@ after(async () => {
   await Promise.all([listener, sidecar, guarded, selfish, unbuilt].map((p) => p?.stop()));
 });
 
-function browser(s: SidecarProcess = sidecar): Browser {
-  return new Browser({ [SITE_URL.slice(0, -1)]: s.url.slice(0, -1) });
-}
+const browser = (s: SidecarProcess = sidecar): Browser => siteBrowser(s);
 
 /** Sets listener modes for one test, and back to the defaults afterwards. */
 async function withModes(modes: Partial<Modes>, fn: () => Promise<void>): Promise<void> {
@@ -84,13 +83,8 @@ async function walk(b = browser()): Promise<Visit> {
   return b.follow(authorize);
 }
 
-async function subscriberCount(s: SidecarProcess): Promise<number> {
-  const store = await Store.open(s.dataFile, { readOnly: true });
-  try {
-    return store.subscribers().length;
-  } finally {
-    await store.close();
-  }
+function subscriberCount(s: SidecarProcess): Promise<number> {
+  return readStore(s.dataFile, (store) => store.subscribers().length);
 }
 
 async function closedPort(): Promise<number> {

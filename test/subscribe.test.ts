@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
-import { Store } from "../sidecar/store/store.js";
+import { readStore as inStore } from "./helpers/read-store.js";
+import { cli } from "./helpers/serve-process.js";
 import { Browser } from "./reference-listener/browser.js";
 import {
-  CLI,
   SITE_PROFILE,
   SITE_URL,
   type SidecarProcess,
+  siteBrowser,
   startSidecarProcess,
 } from "./reference-listener/sidecar-process.js";
 import {
@@ -40,9 +39,7 @@ after(async () => {
   await Promise.all([sidecar?.stop(), listener?.stop()]);
 });
 
-function browser(): Browser {
-  return new Browser({ [SITE_URL.slice(0, -1)]: sidecar.url.slice(0, -1) });
-}
+const browser = () => siteBrowser(sidecar);
 
 /** The visitor's walk: form → their service's authorize → back to our callback. */
 async function subscribe(b: Browser, nickname: string) {
@@ -56,14 +53,7 @@ async function subscribe(b: Browser, nickname: string) {
   return { start, authorize, finish };
 }
 
-async function readStore() {
-  const store = await Store.open(sidecar.dataFile, { readOnly: true });
-  try {
-    return store.subscribers();
-  } finally {
-    await store.close();
-  }
-}
+const readStore = () => inStore(sidecar.dataFile, (s) => s.subscribers());
 
 describe("remote subscribe against the reference listener", () => {
   it("subscribes alice through the whole flow", async () => {
@@ -168,11 +158,7 @@ describe("remote subscribe against the reference listener", () => {
   });
 
   it("lists the subscriber through the CLI (no token in the output)", async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", CLI, "subscribers", "--json", "--config", sidecar.configFile],
-      { timeout: 20_000 },
-    );
+    const { stdout } = await cli(sidecar.configFile, ["subscribers", "--json"]);
     const listed = JSON.parse(stdout) as { uri: string; profile: { nickname: string } }[];
     assert.deepEqual(
       listed.map((s) => [s.uri, s.profile.nickname]),

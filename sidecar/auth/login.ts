@@ -1,8 +1,8 @@
 import cookieParser from "cookie-parser";
 import { type Request, type Response, Router } from "express";
-import { rateLimit } from "express-rate-limit";
 import type { Context } from "../context.js";
 import { PageError } from "../http/errors.js";
+import { limitPerClient } from "../http/rate-limit.js";
 import { bodyParams, formBodyText } from "../omb/inbound-request.js";
 import { renderLoginPage } from "./login-page.js";
 import { OWNER_PATHS, ownerForm, ownerSessions, publicPath, safeNext } from "./owner.js";
@@ -33,23 +33,18 @@ export function loginRoutes(ctx: Context): Router {
       .send(renderLoginPage({ action, csrf, next, error, configured }));
   };
 
-  const limiter = rateLimit({
-    windowMs: ctx.config.login.windowMinutes * 60_000,
+  const limiter = limitPerClient({
     limit: ctx.config.login.maxAttempts,
+    windowMinutes: ctx.config.login.windowMinutes,
     skipSuccessfulRequests: true,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    handler: (_req, _res, next) => {
-      next(
-        new PageError(
-          429,
-          "login",
-          "Too many login attempts",
-          `More than ${ctx.config.login.maxAttempts} failed attempts from this address.`,
-          `Wait ${ctx.config.login.windowMinutes} minutes, then try again.`,
-        ),
-      );
-    },
+    refusal: () =>
+      new PageError(
+        429,
+        "login",
+        "Too many login attempts",
+        `More than ${ctx.config.login.maxAttempts} failed attempts from this address.`,
+        `Wait ${ctx.config.login.windowMinutes} minutes, then try again.`,
+      ),
   });
 
   router.get(OWNER_PATHS.login, cookieParser(), async (req, res) => {

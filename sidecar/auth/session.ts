@@ -129,7 +129,7 @@ function mac(key: string, data: string): string {
 }
 
 /** Constant-time equality of two strings; different lengths compare against themselves. */
-function equalText(a: string, b: string): boolean {
+export function equalText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   const same = x.length === y.length;

@@ -1,13 +1,11 @@
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { createEvents } from "../context.js";
+import { createEvents, createHttp } from "../context.js";
 import { deliveryStatus } from "../delivery/status.js";
 import { DeliveryWorker } from "../delivery/worker.js";
-import { createLogger } from "../log.js";
-import { HttpClient } from "../net/client.js";
 import { StoreLockedError } from "../store/lock.js";
 import type { Store } from "../store/store.js";
-import { CliError, CONFIG_OPTION, configFrom, openStore } from "./run.js";
+import { CliError, CONFIG_OPTION, commandLogger, configFrom, openStore } from "./run.js";
 
 export function registerDeliver(program: Command): void {
   program
@@ -29,11 +27,8 @@ export function registerDeliver(program: Command): void {
           `${e.message}\nA running sidecar delivers by itself; \`eleventy-federation status\` shows its progress.`,
         );
       }
-      const http = new HttpClient({
-        allowPrivateNetworks: config.allowPrivateNetworks,
-        connections: config.delivery.concurrency,
-      });
-      const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+      const http = createHttp(config);
+      const log = commandLogger(config);
       try {
         const before = deliveryStatus(store, 0);
         const total = before.pending + (opts.includeGaveUp ? before.pendingGaveUp : 0);

@@ -1,10 +1,15 @@
 import type { Command } from "commander";
+import { DeployHookError } from "../../plugin/hook.js";
+import { ManifestError } from "../../protocol/manifest.js";
 import { PasswordHashError } from "../auth/password.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
+import { createLogger, type Logger } from "../log.js";
+import { ManifestSourceError } from "../manifest-source.js";
 import { ListenError } from "../server.js";
 import { StoreCorruptError } from "../store/engine.js";
 import { StoreLockedError } from "../store/lock.js";
 import { Store } from "../store/store.js";
+import { HookSecretMissingError } from "../sync/hook-client.js";
 
 /** Errors whose message already says what failed and what to do: printed without a stack. */
 const USER_ERRORS = [
@@ -13,6 +18,10 @@ const USER_ERRORS = [
   StoreCorruptError,
   ListenError,
   PasswordHashError,
+  ManifestSourceError,
+  ManifestError,
+  DeployHookError,
+  HookSecretMissingError,
 ];
 
 export class CliError extends Error {
@@ -51,6 +60,25 @@ export function configFrom(opts: { config: string }): Promise<Config> {
  */
 export function openStore(config: Config, mode: "read" | "write"): Promise<Store> {
   return Store.open(config.dataFile, { fsync: config.fsync, readOnly: mode === "read" });
+}
+
+/** A command's logger: quieter than the sidecar's by default, its output is for a person. */
+export function commandLogger(config: Config): Logger {
+  return createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+}
+
+/**
+ * Prints a list of records: as JSON of what `show.json` keeps of each (never a secret), as
+ * `show.empty` when there are none, else as a table.
+ */
+export function printRecords<T>(
+  records: T[],
+  json: boolean | undefined,
+  show: { json: (r: T) => unknown; empty: string; header: string[]; row: (r: T) => string[] },
+): void {
+  if (json) process.stdout.write(`${JSON.stringify(records.map(show.json), null, 2)}\n`);
+  else if (records.length === 0) process.stdout.write(`${show.empty}\n`);
+  else printTable([show.header, ...records.map(show.row)]);
 }
 
 /** Prints rows as aligned columns. */

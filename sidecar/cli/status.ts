@@ -8,8 +8,14 @@ function syncLine(s: DeliveryStatus["sync"]): string {
   return s.lastSyncError ? `${how} FAILED: ${s.lastSyncError}` : `${how} ok`;
 }
 
+/** A titled table after the summary, left out when it has no rows. */
+function section(title: string, header: string[], rows: string[][]): void {
+  if (rows.length === 0) return;
+  process.stdout.write(`\n${title}:\n`);
+  printTable([header, ...rows]);
+}
+
 function print(site: string, st: DeliveryStatus): void {
-  const out = process.stdout;
   printTable([
     ["Site", site],
     ["Last sync", syncLine(st.sync)],
@@ -24,39 +30,33 @@ function print(site: string, st: DeliveryStatus): void {
       `${st.pending} deliveries${st.pendingGaveUp > 0 ? ` (+${st.pendingGaveUp} to given-up destinations)` : ""}`,
     ],
   ]);
-  if (st.failing.length > 0) {
-    out.write("\nFailing destinations (retrying):\n");
-    printTable([
-      ["URL", "ATTEMPTS", "FAILING SINCE", "NEXT TRY", "LAST ERROR"],
-      ...st.failing.map((d) => [
-        d.url,
-        String(d.attempts),
-        d.failingSince ?? "",
-        d.retryAt ?? "",
-        d.lastError ?? "",
-      ]),
-    ]);
-  }
-  if (st.gaveUp.length > 0) {
-    out.write("\nGiven up (`eleventy-federation deliver --include-gave-up` tries them again):\n");
-    printTable([
-      ["URL", "GAVE UP AT", "FAILING SINCE", "LAST ERROR"],
-      ...st.gaveUp.map((d) => [d.url, d.gaveUpAt ?? "", d.failingSince ?? "", d.lastError ?? ""]),
-    ]);
-  }
-  if (st.recentFailures.length > 0) {
-    out.write("\nRecent permanent failures:\n");
-    printTable([
-      ["AT", "DESTINATION", "ENTRY", "STATUS", "ERROR"],
-      ...st.recentFailures.map((f) => [
-        f.at,
-        f.destination,
-        f.seq === undefined ? "" : `#${f.seq}`,
-        f.status === undefined ? "" : String(f.status),
-        f.error,
-      ]),
-    ]);
-  }
+  section(
+    "Failing destinations (retrying)",
+    ["URL", "ATTEMPTS", "FAILING SINCE", "NEXT TRY", "LAST ERROR"],
+    st.failing.map((d) => [
+      d.url,
+      String(d.attempts),
+      d.failingSince ?? "",
+      d.retryAt ?? "",
+      d.lastError ?? "",
+    ]),
+  );
+  section(
+    "Given up (`eleventy-federation deliver --include-gave-up` tries them again)",
+    ["URL", "GAVE UP AT", "FAILING SINCE", "LAST ERROR"],
+    st.gaveUp.map((d) => [d.url, d.gaveUpAt ?? "", d.failingSince ?? "", d.lastError ?? ""]),
+  );
+  section(
+    "Recent permanent failures",
+    ["AT", "DESTINATION", "ENTRY", "STATUS", "ERROR"],
+    st.recentFailures.map((f) => [
+      f.at,
+      f.destination,
+      f.seq === undefined ? "" : `#${f.seq}`,
+      f.status === undefined ? "" : String(f.status),
+      f.error,
+    ]),
+  );
 }
 
 export function registerStatus(program: Command): void {

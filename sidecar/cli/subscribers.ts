@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import { DeployHookError } from "../../plugin/hook.js";
-import { HOOK_COMMAND_PATH, inStoreOrSidecar, sendToSidecar } from "../sync/hook-client.js";
-import { CliError, CONFIG_OPTION, configFrom, openStore, printTable } from "./run.js";
-import { userFacing } from "./sync.js";
+import { removeInStoreOrSidecar } from "../sync/hook-client.js";
+import { CliError, CONFIG_OPTION, configFrom, openStore, printRecords } from "./run.js";
 
 export function registerSubscribers(program: Command): void {
   const cmd = program
@@ -17,19 +15,12 @@ export function registerSubscribers(program: Command): void {
       const store = await openStore(await configFrom(opts), "read");
       const subs = store.subscribers().sort((a, b) => a.subscribedAt.localeCompare(b.subscribedAt));
       await store.close();
-      if (opts.json) {
-        const safe = subs.map(({ token: _t, secret: _s, ...rest }) => rest);
-        process.stdout.write(`${JSON.stringify(safe, null, 2)}\n`);
-        return;
-      }
-      if (subs.length === 0) {
-        process.stdout.write("No subscribers yet.\n");
-        return;
-      }
-      printTable([
-        ["URI", "NICKNAME", "PROFILE", "SINCE"],
-        ...subs.map((s) => [s.uri, s.profile.nickname, s.profile.profile, s.subscribedAt]),
-      ]);
+      printRecords(subs, opts.json, {
+        json: ({ token: _t, secret: _s, ...rest }) => rest,
+        empty: "No subscribers yet.",
+        header: ["URI", "NICKNAME", "PROFILE", "SINCE"],
+        row: (s) => [s.uri, s.profile.nickname, s.profile.profile, s.subscribedAt],
+      });
     });
   cmd
     .command("remove <uri>")
@@ -42,25 +33,16 @@ export function registerSubscribers(program: Command): void {
       "the running sidecar's base URL (default: from the config's host and port)",
     )
     .action(async (uri: string, opts: { config: string; url?: string }) => {
-      const config = await configFrom(opts);
-      const notFound = () =>
-        new CliError(
-          `eleventy-federation: no subscriber with URI ${uri}. \`eleventy-federation subscribers\` lists them.`,
-        );
-      await userFacing(() =>
-        inStoreOrSidecar(
-          config,
-          async (store) => {
-            if (!(await store.removeSubscriber(uri))) throw notFound();
-          },
-          async () => {
-            const command = { command: "remove-subscriber", uri };
-            await sendToSidecar(config, HOOK_COMMAND_PATH, command, opts).catch((e: unknown) => {
-              throw e instanceof DeployHookError && e.status === 404 ? notFound() : e;
-            });
-          },
-        ),
-      );
+      await removeInStoreOrSidecar(await configFrom(opts), {
+        command: "remove-subscriber",
+        uri,
+        url: opts.url,
+        local: (store) => store.removeSubscriber(uri),
+        notFound: () =>
+          new CliError(
+            `eleventy-federation: no subscriber with URI ${uri}. \`eleventy-federation subscribers\` lists them.`,
+          ),
+      });
       process.stdout.write(`Removed ${uri}.\n`);
     });
 }

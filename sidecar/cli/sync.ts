@@ -1,38 +1,17 @@
 import type { Command } from "commander";
-import { DeployHookError } from "../../plugin/hook.js";
-import { ManifestError } from "../../protocol/manifest.js";
 import { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
 import type { Config } from "../config.js";
-import { createEvents } from "../context.js";
-import { createLogger } from "../log.js";
-import { ManifestSourceError } from "../manifest-source.js";
-import { HttpClient } from "../net/client.js";
+import { createEvents, createSiteHttp } from "../context.js";
 import type { Store } from "../store/store.js";
-import { HookSecretMissingError, inStoreOrSidecar, sendToSidecar } from "../sync/hook-client.js";
+import { inStoreOrSidecar, sendToSidecar } from "../sync/hook-client.js";
 import { type SyncResult, syncOnce } from "../sync/syncer.js";
-import { CliError, CONFIG_OPTION, configFrom } from "./run.js";
-
-/** Errors of a sync or a call to the sidecar whose message says what to do. */
-const SYNC_ERRORS = [ManifestSourceError, ManifestError, DeployHookError, HookSecretMissingError];
-
-/** Runs `action`, turning the errors above into CliErrors (printed without a stack). */
-export async function userFacing<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (e) {
-    if (SYNC_ERRORS.some((c) => e instanceof c)) throw new CliError((e as Error).message);
-    throw e;
-  }
-}
+import { CONFIG_OPTION, commandLogger, configFrom } from "./run.js";
 
 /** One sync in this process, on a store this process holds. */
 async function syncHere(config: Config, store: Store): Promise<SyncResult> {
-  const siteHttp = new HttpClient({
-    allowPrivateNetworks: true,
-    maxResponseBytes: 64 * 1024 * 1024,
-  });
+  const siteHttp = createSiteHttp();
   try {
-    const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+    const log = commandLogger(config);
     return await syncOnce({ config, store, siteHttp, log, events: createEvents() }, "cli");
   } finally {
     await siteHttp.close();
@@ -77,18 +56,16 @@ export function registerSync(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (opts: { config: string; url?: string; json?: boolean }) => {
       const config = await configFrom(opts);
-      const { result, where } = await userFacing(() =>
-        inStoreOrSidecar(
-          config,
-          async (store) => {
-            const r = await syncHere(config, store);
-            return { result: { ...r } as Record<string, unknown>, where: "(no sidecar running)" };
-          },
-          async () => ({
-            result: await sendToSidecar(config, SIDECAR_PATHS.hook, { source: "cli" }, opts),
-            where: "by the running sidecar",
-          }),
-        ),
+      const { result, where } = await inStoreOrSidecar(
+        config,
+        async (store) => {
+          const r = await syncHere(config, store);
+          return { result: { ...r } as Record<string, unknown>, where: "(no sidecar running)" };
+        },
+        async () => ({
+          result: await sendToSidecar(config, SIDECAR_PATHS.hook, { source: "cli" }, opts),
+          where: "by the running sidecar",
+        }),
       );
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -32,7 +32,7 @@ export async function pushEntry(
   /** Tokens already used here: a subscriber who subscribed again meanwhile is tried anew. */
   const tried = new Set<string>();
   for (;;) {
-    const sub = deps.store.subscribersAt(destination).find((s) => !tried.has(s.token));
+    const sub = deps.store.subscriberAt(destination, tried);
     if (!sub) return { kind: "gone" };
     tried.add(sub.token);
     const target = entry.kind === "notice" ? sub.postNoticeUrl : sub.updateProfileUrl;

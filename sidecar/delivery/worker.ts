@@ -4,11 +4,11 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { HttpClient } from "../net/client.js";
 import type { Store } from "../store/store.js";
-import type { Destination, OutboundEntry } from "../store/types.js";
+import type { DeliveryFailure, Destination, OutboundEntry } from "../store/types.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
 import { DueTimer } from "./due-timer.js";
 import { PreparedEntries } from "./entry-params.js";
-import { type PushResult, pushEntry } from "./push-entry.js";
+import { type PushDeps, type PushResult, pushEntry } from "./push-entry.js";
 
 export interface DeliveryDeps {
   config: Config;
@@ -56,7 +56,7 @@ const DAY_MS = 86_400_000;
 export class DeliveryWorker {
   readonly counts: DeliveryCounts = { delivered: 0, refused: 0, retried: 0, gaveUp: 0, gone: 0 };
   readonly #deps: DeliveryDeps;
-  readonly #prepared: PreparedEntries;
+  readonly #push: PushDeps;
   readonly #policy: BackoffPolicy;
   readonly #giveUpMs: number;
   readonly #concurrency: number;
@@ -86,7 +86,12 @@ export class DeliveryWorker {
     this.#giveUpMs = d.giveUpAfterDays * DAY_MS;
     this.#concurrency = d.concurrency;
     this.#random = opts.random ?? Math.random;
-    this.#prepared = new PreparedEntries(deps.config.siteUrl);
+    this.#push = {
+      store: deps.store,
+      http: deps.http,
+      log: deps.log,
+      prepared: new PreparedEntries(deps.config.siteUrl),
+    };
   }
 
   /** Runs in the background: resumes every destination, then follows "outbound" events. */
@@ -214,11 +219,7 @@ export class DeliveryWorker {
       if (!entry) return;
       let result: PushResult | Unsignable;
       try {
-        result = await pushEntry(
-          { store, http: this.#deps.http, log: this.#deps.log, prepared: this.#prepared },
-          url,
-          entry,
-        );
+        result = await pushEntry(this.#push, url, entry);
       } catch (err) {
         // Retrying cannot make an unsignable entry signable: it would block the destination.
         if (err instanceof URIError || err instanceof OAuthUrlError) result = unsignable(err);
@@ -263,13 +264,7 @@ export class DeliveryWorker {
           { destination: d.url, seq: entry.seq, error: result.error },
           "this entry cannot be signed; recorded as a failure, moving on",
         );
-        await store.saveDestination(caughtUp(d, entry.seq), {
-          destination: d.url,
-          seq: entry.seq,
-          error: result.error,
-        });
-        this.#count("refused");
-        return true;
+        return this.#skip(d, entry, { error: result.error });
       case "refused":
         log.warn(
           {
@@ -280,15 +275,11 @@ export class DeliveryWorker {
           },
           "the receiver refused this entry for good; recorded as a failure, moving on",
         );
-        await store.saveDestination(caughtUp(d, entry.seq), {
-          destination: d.url,
+        return this.#skip(d, entry, {
           subscriber: result.subscriber,
-          seq: entry.seq,
           status: result.status,
           error: result.error,
         });
-        this.#count("refused");
-        return true;
       case "gone":
         // The store drops a destination with its last subscriber, so this one has none
         // left yet still exists: park it rather than spin on it.
@@ -299,6 +290,21 @@ export class DeliveryWorker {
         await this.#failed(d, entry, result);
         return false;
     }
+  }
+
+  /** Moves past an entry this destination will never take, recording why. */
+  async #skip(
+    d: Destination,
+    entry: OutboundEntry,
+    failure: Pick<DeliveryFailure, "subscriber" | "status" | "error">,
+  ): Promise<true> {
+    await this.#deps.store.saveDestination(caughtUp(d, entry.seq), {
+      destination: d.url,
+      seq: entry.seq,
+      ...failure,
+    });
+    this.#count("refused");
+    return true;
   }
 
   async #failed(

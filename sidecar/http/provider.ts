@@ -1,6 +1,5 @@
 import cookieParser from "cookie-parser";
 import { type Response, Router } from "express";
-import { rateLimit } from "express-rate-limit";
 import { OMB_SUCCESS_BODY } from "../../protocol/constants.js";
 import { parseForm } from "../../protocol/oauth.js";
 import { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
@@ -21,6 +20,7 @@ import { renderAuthorizePage } from "../omb/provider-page.js";
 import { ownProfile } from "../omb/provider-profile.js";
 import { issueAccessToken, issueRequestToken, tokenReply } from "../omb/provider-tokens.js";
 import { PageError, ProtocolError } from "./errors.js";
+import { limitPerClient } from "./rate-limit.js";
 
 /**
  * The site as listener: the sidecar is the OAuth provider other OMB services talk to
@@ -32,16 +32,22 @@ export function providerRoutes(ctx: Context): Router {
   const auth = ownerSessions(ctx);
 
   // Anyone can sign a request-token call (the consumer secret is empty): bound the writes.
-  const requestTokenLimit = perMinute(
-    ctx.config.inbound.requestTokensPerMinute,
-    "Too many request tokens; retry in a minute.",
-  );
+  const requestTokenLimit = limitPerClient({
+    limit: ctx.config.inbound.requestTokensPerMinute,
+    windowMinutes: 1,
+    refusal: () => new ProtocolError(429, "Too many request tokens; retry in a minute."),
+  });
   // Checked before the body is read, so a flood of pushes costs little.
-  const pushLimit = perMinute(
-    ctx.config.inbound.pushesPerMinute,
-    "Too many notices and profile updates from this address; retry in a minute.",
-    { quiet: true },
-  );
+  const pushLimit = limitPerClient({
+    limit: ctx.config.inbound.pushesPerMinute,
+    windowMinutes: 1,
+    refusal: () =>
+      new ProtocolError(
+        429,
+        "Too many notices and profile updates from this address; retry in a minute.",
+      ),
+    quiet: true,
+  });
 
   const plain = (res: Response, body: string) => res.status(200).type("text/plain").send(body);
 
@@ -136,36 +142,6 @@ export function providerRoutes(ctx: Context): Router {
     });
   }
   return router;
-}
-
-/**
- * At most `limit` requests per client address and minute, then a plain-text 429 with
- * Retry-After and draft-8 RateLimit headers. `quiet`: no RateLimit headers on the answers
- * under the limit; for pushes, whose senders (StatusNet) never read them, and where writing
- * them (a hash of the key per request) was a measurable share of an inbound notice's cost.
- */
-function perMinute(limit: number, message: string, { quiet = false } = {}) {
-  return rateLimit({
-    windowMs: 60_000,
-    limit,
-    standardHeaders: quiet ? false : "draft-8",
-    legacyHeaders: false,
-    handler: (req, res, next) => {
-      if (quiet) {
-        const resetMs = (
-          req as { rateLimit?: { resetTime?: Date } }
-        ).rateLimit?.resetTime?.getTime();
-        const seconds = Math.max(
-          1,
-          Math.ceil(((resetMs ?? Date.now() + 60_000) - Date.now()) / 1000),
-        );
-        res.setHeader("Retry-After", String(seconds));
-        res.setHeader("RateLimit-Policy", `"per-minute"; q=${limit}; w=60`);
-        res.setHeader("RateLimit", `"per-minute"; r=0; t=${seconds}`);
-      }
-      next(new ProtocolError(429, message));
-    },
-  });
 }
 
 /**

@@ -1,10 +1,10 @@
 import express, { type Request, type Response, Router } from "express";
-import { rateLimit } from "express-rate-limit";
 import { OAUTH, OMB, OMB_VERSION } from "../../protocol/constants.js";
 import { parseForm } from "../../protocol/oauth.js";
 import { profileFromParams } from "../../protocol/profile.js";
 import { SIDECAR_PATHS, sidecarEndpointUrl } from "../../protocol/sidecar-paths.js";
 import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/validate.js";
+import { equalText } from "../auth/session.js";
 import type { Context } from "../context.js";
 import { discoverOmb } from "../discovery/yadis.js";
 import { FetchError, type HttpClient } from "../net/client.js";
@@ -20,7 +20,6 @@ import {
   lazyCookieParser,
   newBrowserNonce,
   readFlowCookie,
-  sameNonce,
   setFlowCookie,
 } from "../omb/consumer-cookie.js";
 import {
@@ -37,9 +36,11 @@ import {
   tokenRefused,
   tooManyAttempts,
 } from "../omb/consumer-failures.js";
+import { rawQuery } from "../omb/inbound-request.js";
 import { currentProfile } from "../omb/listenee-profile.js";
 import type { Subscriber } from "../store/types.js";
 import { html, page } from "./page.js";
+import { limitPerClient } from "./rate-limit.js";
 
 /**
  * The site as listenee: a visitor subscribes from their own OMB service (OMB.md §2–3, §10).
@@ -62,12 +63,10 @@ export function subscribeRoutes(ctx: Context): Router {
   const cookies = lazyCookieParser(() => ctx.store.secret("cookie"));
   const form = express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 20 });
   // Each attempt makes the sidecar fetch remote URLs: bound what one client can trigger.
-  const startLimit = rateLimit({
-    windowMs: config.subscribe.windowMinutes * 60_000,
+  const startLimit = limitPerClient({
     limit: config.subscribe.maxAttempts,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(tooManyAttempts()),
+    windowMinutes: config.subscribe.windowMinutes,
+    refusal: tooManyAttempts,
   });
 
   router.get(SIDECAR_PATHS.subscribe, (req, res) => {
@@ -92,6 +91,7 @@ export function subscribeRoutes(ctx: Context): Router {
         throw deadline.expired() ? tooSlow() : discoveryFailed(e, profileUrl);
       });
       const { endpoints } = found;
+      const service = serviceName(found.profileUrl);
       const { localId: _, ...urls } = endpoints;
       for (const [what, url] of [
         ["its identifier", endpoints.localId],
@@ -99,12 +99,11 @@ export function subscribeRoutes(ctx: Context): Router {
       ] as const) {
         if (isOurs(url, [config.siteUrl, config.publicUrl])) throw ownSite(`${what} is ${url}`);
       }
-      refuseTakeover(ctx, endpoints.localId, endpoints.postNotice, serviceName(found.profileUrl));
+      refuseTakeover(ctx, endpoints.localId, endpoints.postNotice, service);
       const listenee = await currentProfile(ctx).catch((e: unknown) => {
         ctx.log.error({ err: e }, "subscribe: no profile of our own to send");
         throw profileUnavailable((e as Error).message);
       });
-      const service = serviceName(found.profileUrl);
       const request = await fetchRequestToken(
         deadline.http,
         endpoints.request,
@@ -139,10 +138,7 @@ export function subscribeRoutes(ctx: Context): Router {
 
   router.get(SIDECAR_PATHS.finishSubscribe, cookies, async (req: Request, res: Response) => {
     // Our own tolerant parser: trailing `&`, `+`, stray `%` (OMB.md P7).
-    const query = req.originalUrl.includes("?")
-      ? req.originalUrl.slice(req.originalUrl.indexOf("?") + 1)
-      : "";
-    const params = parseForm(query);
+    const params = parseForm(rawQuery(req));
     const flow = readFlowCookie(req);
     const pending = flow && ctx.store.pendingSubscription(flow.token);
     const token = params[OAUTH.token];
@@ -158,7 +154,7 @@ export function subscribeRoutes(ctx: Context): Router {
     }
     if (!flow)
       throw callbackMismatch("This browser did not start a subscription here (no valid cookie).");
-    if (flow.token !== token || !pending || !sameNonce(pending.browserNonce, flow.nonce)) {
+    if (flow.token !== token || !pending || !equalText(pending.browserNonce, flow.nonce)) {
       throw callbackMismatch(
         "The request token in the confirmation is not the one this browser's subscription is waiting for, or that subscription has expired.",
       );

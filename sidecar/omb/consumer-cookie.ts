@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import cookieParser from "cookie-parser";
 import type { Request, RequestHandler, Response } from "express";
 
@@ -6,7 +6,7 @@ import type { Request, RequestHandler, Response } from "express";
  * Binds a subscribe flow to the browser that started it (OMB.md §3: Laconica kept the whole
  * flow in the PHP session). The browser gets a signed cookie naming the request token and
  * a random nonce; the callback must bring back the same pair, and the nonce must match the
- * pending flow in the store.
+ * pending flow in the store (compared in constant time, `equalText`).
  */
 
 export const FLOW_COOKIE = "omb_subscribe";
@@ -67,11 +67,4 @@ export function readFlowCookie(req: Request): FlowCookie | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const { t, n } = value as { t?: unknown; n?: unknown };
   return typeof t === "string" && typeof n === "string" ? { token: t, nonce: n } : undefined;
-}
-
-/** Constant-time comparison of two nonces. */
-export function sameNonce(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

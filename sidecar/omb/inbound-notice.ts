@@ -26,6 +26,23 @@ export function checkFields(check: () => void): void {
 }
 
 /**
+ * Refuses pushed content whose license the site cannot republish under its own: a 400
+ * naming `field`. The callers decide when it applies ("statusnet-0.9" mode).
+ */
+export async function checkLicense(
+  ctx: Pick<Context, "config" | "store" | "siteHttp" | "log">,
+  field: string,
+  sent: string,
+): Promise<void> {
+  const ours = await siteLicense(ctx);
+  if (!isLicenseCompatible(sent, ours, ctx.config.licenseMode)) {
+    throw new PushFieldError(
+      `${field}: "${sent}" cannot be republished under this site's license ${ours}`,
+    );
+  }
+}
+
+/**
  * postNotice from someone the site follows (OMB.md §4): authenticated by `claimPush`,
  * then the version, every field and (in "statusnet-0.9" mode, when sent) the notice's
  * license are checked. A notice URI we already hold is acknowledged and ignored, so a
@@ -36,17 +53,13 @@ export async function receiveNotice(
   params: OAuthParams,
 ): Promise<boolean> {
   // The nonce's journal line is durable once the notice's (written after it) is: one wait.
-  const { listenee, nonceWritten } = claimPush(ctx, "postNotice", params);
+  const { following, nonceWritten } = claimPush(ctx, "postNotice", params);
+  const listenee = following.uri;
   checkFields(() => validateOmbVersion(params[OMB.version]));
   checkFields(() => validateNoticeParams(params, { maxContentChars: ctx.config.maxNoticeChars }));
   const noticeLicense = params[OMB.noticeLicense] ?? "";
   if (noticeLicense !== "" && ctx.config.licenseMode === "statusnet-0.9") {
-    const ours = await siteLicense(ctx);
-    if (!isLicenseCompatible(noticeLicense, ours, ctx.config.licenseMode)) {
-      throw new PushFieldError(
-        `omb_notice_license: ${noticeLicense} cannot be republished under this site's license ${ours}`,
-      );
-    }
+    await checkLicense(ctx, OMB.noticeLicense, noticeLicense);
   }
   const seealso = params[OMB.seealso] ?? "";
   const notice: InboxNotice = {
@@ -54,7 +67,8 @@ export async function receiveNotice(
     listeneeUri: listenee,
     content: params[OMB.noticeContent] ?? "",
     url: params[OMB.noticeUrl] || (params[OMB.notice] ?? ""),
-    license: noticeLicense || (ctx.store.followed(listenee)?.profile.license ?? ""),
+    // Read only when none was sent, so no await has passed: claimPush's record is current.
+    license: noticeLicense || following.profile.license,
     receivedAt: new Date().toISOString(),
   };
   if (seealso !== "") {

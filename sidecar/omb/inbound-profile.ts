@@ -1,12 +1,10 @@
 import { OMB, PROFILE_FIELDS, profileParam } from "../../protocol/constants.js";
-import { isLicenseCompatible } from "../../protocol/license.js";
 import type { OAuthParams } from "../../protocol/oauth.js";
 import type { OmbProfile } from "../../protocol/profile.js";
 import { validateOmbVersion, validateProfile } from "../../protocol/validate.js";
 import type { Context } from "../context.js";
-import { checkFields, FOLLOWING_EVENT } from "./inbound-notice.js";
+import { checkFields, checkLicense, FOLLOWING_EVENT } from "./inbound-notice.js";
 import { PushFieldError, verifyPush } from "./inbound-verify.js";
-import { siteLicense } from "./provider-profile.js";
 
 /**
  * Applies an updateProfile's fields to the stored profile (OMB.md §4): a field sent empty
@@ -38,13 +36,8 @@ export async function receiveProfile(
   const profile = mergeProfile(following.profile, params);
   checkFields(() => validateProfile("listenee", profile));
   if (ctx.config.licenseMode === "statusnet-0.9") {
-    const sent = params[profileParam("listenee", "license")] ?? "";
-    const ours = await siteLicense(ctx);
-    if (!isLicenseCompatible(sent, ours, ctx.config.licenseMode)) {
-      throw new PushFieldError(
-        `omb_listenee_license: "${sent}" cannot be republished under this site's license ${ours}`,
-      );
-    }
+    const field = profileParam("listenee", "license");
+    await checkLicense(ctx, field, params[field] ?? "");
   }
   // Re-read after the awaits: an unfollow meanwhile must not be undone by this write.
   const current = ctx.store.followed(listenee);

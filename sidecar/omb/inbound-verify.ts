@@ -4,6 +4,7 @@ import { type SidecarEndpoint, sidecarEndpointUrl } from "../../protocol/sidecar
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { ProtocolError } from "../http/errors.js";
+import type { Following } from "../store/types.js";
 
 /** How far a request's timestamp may be from our clock, either way (OMB.md §5, libomb). */
 export const TIMESTAMP_WINDOW_SECONDS = 300;
@@ -130,21 +131,22 @@ export async function verifyPush(
   endpoint: "postNotice" | "updateProfile",
   params: OAuthParams,
 ): Promise<string> {
-  const { listenee, nonceWritten } = claimPush(ctx, endpoint, params);
+  const { following, nonceWritten } = claimPush(ctx, endpoint, params);
   await nonceWritten;
-  return listenee;
+  return following.uri;
 }
 
 /**
- * `verifyPush` without waiting for the nonce's journal write (see `claimOAuthRequest`).
- * Throws synchronously; `nonceWritten` never rejects unhandled (a failed journal write
- * fails every later write too, which the caller awaits).
+ * `verifyPush` without waiting for the nonce's journal write (see `claimOAuthRequest`),
+ * giving the following record it checked (read before any await, so still current for a
+ * caller that has not awaited since). Throws synchronously; `nonceWritten` never rejects
+ * unhandled (a failed journal write fails every later write too, which the caller awaits).
  */
 export function claimPush(
   ctx: Pick<Context, "config" | "store" | "log">,
   endpoint: "postNotice" | "updateProfile",
   params: OAuthParams,
-): { listenee: string; nonceWritten: Promise<void> } {
+): { following: Following; nonceWritten: Promise<void> } {
   const listenee = params.omb_listenee ?? "";
   const consumerKey = params[OAUTH.consumerKey];
   const revoked = (reason: string) => {
@@ -167,5 +169,5 @@ export function claimPush(
   if (access.listeneeUri !== listenee || following?.token !== access.token) {
     throw revoked("access token bound to another listenee");
   }
-  return { listenee, nonceWritten };
+  return { following, nonceWritten };
 }

@@ -33,9 +33,9 @@ export class StoreCorruptError extends Error {
  * Durable tables: a compact lowdb JSON snapshot plus an append-only journal beside it.
  * lowdb alone rewrites the whole file on every change (≈140 ms at 100,000 subscribers);
  * here a change costs one appended line, and the snapshot is rewritten only when the
- * journal has grown. The snapshot is written atomically (temp file + rename, by lowdb's
- * steno writer); a crash at any point leaves a snapshot and a journal that replay to the
- * last acknowledged change. `dataFile: ":memory:"` keeps everything in memory (tests only).
+ * journal has grown. The snapshot is written atomically and durably (DurableJsonFile): a
+ * crash at any point leaves a snapshot and a journal that replay to the last acknowledged
+ * change. `dataFile: ":memory:"` keeps everything in memory (tests only).
  */
 export class Engine {
   readonly tables = new Tables();

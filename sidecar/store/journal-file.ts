@@ -1,13 +1,13 @@
 import { type FileHandle, open, readFile, truncate } from "node:fs/promises";
 
+/** Lines appended without `sync` are fsynced at the latest this long after being written. */
+const LAZY_SYNC_MS = 1000;
+
 /**
  * An append-only file of JSON lines with group commit: every line appended while a write
  * is in flight goes out in the next single write (and fdatasync), so the cost of recording
  * a change is one small append, whatever the size of the store.
  */
-/** Lines appended without `sync` are fsynced at the latest this long after being written. */
-const LAZY_SYNC_MS = 1000;
-
 export class JournalFile {
   #handle: FileHandle;
   #fsync: boolean;

@@ -111,15 +111,25 @@ export class Store {
   }
 
   /**
+   * One subscriber at `postNoticeUrl` whose token is not in `usedTokens`: the delivery
+   * worker's pick for each push, found without copying the destination's subscriber list.
+   */
+  subscriberAt(postNoticeUrl: string, usedTokens: ReadonlySet<string>): Subscriber | undefined {
+    for (const uri of this.#byDestination.get(postNoticeUrl) ?? []) {
+      const s = this.#t.get<Subscriber>("subscribers", uri);
+      if (s && !usedTokens.has(s.token)) return s;
+    }
+    return undefined;
+  }
+
+  /**
    * Adds or replaces a subscriber. A new destination, or one that was given up, starts
    * afresh at the head of the log: a new subscription never receives the backlog.
    */
   saveSubscriber(s: Subscriber, also: Op[] = []): Promise<void> {
     const ops: Op[] = [["subscribers", s.uri, s], ...also];
-    if (
-      !this.#t.get<Destination>("destinations", s.postNoticeUrl) ||
-      this.#t.get<Destination>("destinations", s.postNoticeUrl)?.gaveUpAt
-    ) {
+    const current = this.#t.get<Destination>("destinations", s.postNoticeUrl);
+    if (!current || current.gaveUpAt) {
       const d: Destination = { url: s.postNoticeUrl, cursor: this.headSeq(), attempts: 0 };
       ops.push(["destinations", d.url, d]);
     }

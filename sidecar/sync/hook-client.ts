@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { callDeployHook } from "../../plugin/hook.js";
+import { callDeployHook, DeployHookError } from "../../plugin/hook.js";
 import type { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
 import type { Config } from "../config.js";
 import { StoreLockedError } from "../store/lock.js";
@@ -14,7 +14,7 @@ export class HookSecretMissingError extends Error {
 }
 
 /** Where the CLI finds the running sidecar: `--url`, else the config's host and port. */
-export function sidecarBaseUrl(config: Pick<Config, "host" | "port">, override?: string): string {
+function sidecarBaseUrl(config: Pick<Config, "host" | "port">, override?: string): string {
   if (override) return override.replace(/\/+$/, "");
   let host = config.host;
   if (host === "0.0.0.0") host = "127.0.0.1";
@@ -67,4 +67,35 @@ export async function inStoreOrSidecar<T>(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Removes one record through `inStoreOrSidecar`: `local` on the store (false: there was no
+ * such record), else the running sidecar's hook `command` for `uri`. When there was nothing
+ * to remove, either way, `notFound()` is thrown.
+ */
+export async function removeInStoreOrSidecar(
+  config: Config,
+  what: {
+    command: string;
+    uri: string;
+    local: (store: Store) => Promise<boolean>;
+    notFound: () => Error;
+    url?: string | undefined;
+  },
+): Promise<void> {
+  await inStoreOrSidecar(
+    config,
+    async (store) => {
+      if (!(await what.local(store))) throw what.notFound();
+    },
+    async () => {
+      const body = { command: what.command, uri: what.uri };
+      await sendToSidecar(config, HOOK_COMMAND_PATH, body, { url: what.url }).catch(
+        (e: unknown) => {
+          throw e instanceof DeployHookError && e.status === 404 ? what.notFound() : e;
+        },
+      );
+    },
+  );
 }

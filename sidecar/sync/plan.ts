@@ -1,5 +1,5 @@
 import type { ProfileField } from "../../protocol/constants.js";
-import type { Manifest, ManifestProfile } from "../../protocol/manifest.js";
+import type { Manifest } from "../../protocol/manifest.js";
 import { changedProfileFields, type OmbProfile } from "../../protocol/profile.js";
 import { validateNoticeParams, validateProfile } from "../../protocol/validate.js";
 import { noticeParams } from "../delivery/entry-params.js";
@@ -21,21 +21,6 @@ export interface SyncPlan {
   firstSync: boolean;
 }
 
-/** The manifest's profile as OMB sends it; `uri` is the site URL (see PreparedEntries). */
-export function manifestOmbProfile(p: ManifestProfile, siteUrl: string): OmbProfile {
-  return {
-    uri: siteUrl,
-    profile: p.profile,
-    nickname: p.nickname,
-    license: p.license,
-    fullname: p.fullname,
-    homepage: p.homepage,
-    bio: p.bio,
-    location: p.location,
-    avatar: p.avatar,
-  };
-}
-
 /**
  * The diff between a published manifest and what the log already holds, by notice URI.
  * The first time a site is seen, its notices are recorded as already published and its
@@ -47,7 +32,8 @@ export function planSync(
   isPublished: (uri: string) => boolean,
   siteUrl: string = manifest.profile.uri,
 ): SyncPlan {
-  const profile = manifestOmbProfile(manifest.profile, siteUrl);
+  // As OMB sends it: `uri` is the site URL (see PreparedEntries).
+  const profile: OmbProfile = { ...manifest.profile, uri: siteUrl };
   const fresh = newNoticesOldestFirst(manifest, isPublished);
   if (!state.initialized) {
     return {

@@ -44,15 +44,7 @@ export async function syncOnce(
   const state = store.syncState();
   let read: Awaited<ReturnType<typeof readManifest>>;
   try {
-    read = await readManifest(
-      deps,
-      opts.conditional
-        ? {
-            ...(state.etag ? { etag: state.etag } : {}),
-            ...(state.lastModified ? { lastModified: state.lastModified } : {}),
-          }
-        : {},
-    );
+    read = await readManifest(deps, opts.conditional ? state : {});
   } catch (e) {
     const failed: SyncState = {
       ...store.syncState(),

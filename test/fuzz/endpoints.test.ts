@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { Store } from "../../sidecar/store/store.js";
+import { readStore } from "../helpers/read-store.js";
 import { type SidecarProcess, startSidecarProcess } from "../reference-listener/sidecar-process.js";
 import { ENDPOINTS } from "./http/endpoints.js";
 import { rawRequests } from "./http/raw.js";
@@ -39,12 +39,7 @@ before(async () => {
   // The first subscribe request creates the cookie secret (a store write): do it before the snapshot.
   const warm = await sender.send({ method: "POST", path: "/omb/subscribe", headers: [] });
   assert.ok(!("noResponse" in warm) && warm.status === 400, "warm-up answered 400");
-  const store = await Store.open(sidecar.dataFile, { readOnly: true });
-  try {
-    cookieSecret = await store.secret("cookie");
-  } finally {
-    await store.close();
-  }
+  cookieSecret = await readStore(sidecar.dataFile, (s) => s.secret("cookie"));
   storeBefore = await storeFiles(sidecar.dataFile);
 });
 

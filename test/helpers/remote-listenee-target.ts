@@ -1,18 +1,14 @@
 // Our site as the remote listenee's target: a tiny built site (home page with the Yadis
 // meta tag, the XRDS the plugin would write, the manifest) served by a real sidecar
 // process (`eleventy-federation serve --site`), on a loopback port of its own.
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { sidecarEndpointUrl } from "../../protocol/sidecar-paths.js";
 import { writeXrds } from "../../protocol/xrds.js";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const CLI = path.join(ROOT, "sidecar/cli/main.ts");
+import { cli, type Served, serve } from "./serve-process.js";
 
 export const OWN_PROFILE = {
   nickname: "mira",
@@ -31,6 +27,10 @@ export interface TargetOptions {
   hookSecret?: string;
   /** Extra config keys. */
   config?: Record<string, unknown>;
+  /** Extra node flags for the sidecar process (e.g. a CPU profile). */
+  nodeArgs?: string[];
+  /** False: only write the site and config; start() runs the process. Default true. */
+  start?: boolean;
 }
 
 export interface Target {
@@ -39,11 +39,17 @@ export interface Target {
   dir: string;
   configFile: string;
   dataFile: string;
+  /** The site's federation/manifest.json. */
+  manifestFile: string;
   env: NodeJS.ProcessEnv;
-  /** Everything the process wrote on stderr so far. */
+  /** The process last started (alive or not), if any. */
+  proc: Served | null;
+  /** Everything the last process wrote on stderr. */
   stderr(): string;
+  /** Starts the process (again) on the same port, config and data. */
+  start(): Promise<Served>;
   stop(): Promise<void>;
-  /** Starts the process again on the same port and data. */
+  /** Stops the process and starts it again. */
   restart(): Promise<void>;
   /** Stops and deletes the directory. */
   dispose(): Promise<void>;
@@ -84,7 +90,7 @@ async function writeSite(siteDir: string, url: string): Promise<void> {
   await writeFile(path.join(siteDir, "federation/manifest.json"), JSON.stringify(manifest));
 }
 
-/** Starts our sidecar in its own process; every wait is bounded. */
+/** Starts our sidecar in its own process (unless `start: false`); every wait is bounded. */
 export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
   const dir = await mkdtemp(path.join(tmpdir(), "omb-provider-"));
   const port = await freePort();
@@ -93,6 +99,7 @@ export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
   await writeSite(siteDir, url);
   const configFile = path.join(dir, "eleventy-federation.json");
   const dataFile = path.join(dir, "data", "store.json");
+  const manifestFile = path.join(siteDir, "federation/manifest.json");
   await writeFile(
     configFile,
     JSON.stringify({
@@ -101,7 +108,7 @@ export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
       host: "127.0.0.1",
       port,
       dataFile,
-      manifest: path.join(siteDir, "federation/manifest.json"),
+      manifest: manifestFile,
       allowPrivateNetworks: true,
       fsync: false,
       logLevel: "info",
@@ -114,89 +121,46 @@ export async function startTarget(opts: TargetOptions = {}): Promise<Target> {
   if (opts.passwordHash) env.FEDERATION_OWNER_PASSWORD_HASH = opts.passwordHash;
   if (opts.hookSecret) env.FEDERATION_HOOK_SECRET = opts.hookSecret;
 
-  let child: ChildProcess | null = null;
-  let stderr = "";
-  const start = async () => {
-    const c = spawn(
-      process.execPath,
-      ["--import", "tsx", CLI, "serve", "--config", configFile, "--site", siteDir],
-      { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] },
-    );
-    child = c;
-    c.stderr?.setEncoding("utf8");
-    const listening = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`sidecar did not start:\n${stderr}`)),
-        30_000,
-      );
-      c.stderr?.on("data", (chunk: string) => {
-        stderr += chunk;
-        if (stderr.includes("listening on")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      c.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`sidecar exited (${code}) before listening:\n${stderr}`));
-      });
-    });
-    await listening;
-  };
-  const stop = async () => {
-    const c = child as ChildProcess | null;
-    child = null;
-    if (!c || c.exitCode !== null) return;
-    const exited = once(c, "exit");
-    c.kill("SIGTERM");
-    const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  await start();
-  return {
+  const target: Target = {
     url,
     dir,
     configFile,
     dataFile,
+    manifestFile,
     env,
-    stderr: () => stderr,
-    stop,
+    proc: null,
+    stderr: () => target.proc?.stderr() ?? "",
+    start: async () => {
+      target.proc = await serve(configFile, { siteDir, env, nodeArgs: opts.nodeArgs });
+      return target.proc;
+    },
+    stop: async () => {
+      await target.proc?.stop();
+    },
     restart: async () => {
-      await stop();
-      await start();
+      await target.stop();
+      await target.start();
     },
     dispose: async () => {
-      await stop();
+      await target.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  if (opts.start !== false) await target.start();
+  return target;
 }
 
-/** Runs the CLI once with the target's config and environment. */
-export async function runCli(
+/** Runs the CLI once with the target's config and environment; its exit code and output. */
+export function runCli(
   target: Target,
   args: string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const c = spawn(
-    process.execPath,
-    ["--import", "tsx", CLI, ...args, "--config", target.configFile],
-    {
-      cwd: ROOT,
-      env: target.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+  return cli(target.configFile, args, target.env).then(
+    (out) => ({ code: 0, ...out }),
+    (e: { code?: number | null; stdout?: string; stderr?: string }) => ({
+      code: e.code ?? null,
+      stdout: e.stdout ?? "",
+      stderr: e.stderr ?? "",
+    }),
   );
-  let stdout = "";
-  let stderr = "";
-  c.stdout?.setEncoding("utf8").on("data", (d: string) => {
-    stdout += d;
-  });
-  c.stderr?.setEncoding("utf8").on("data", (d: string) => {
-    stderr += d;
-  });
-  const timer = setTimeout(() => c.kill("SIGKILL"), 30_000);
-  const [code] = (await once(c, "exit")) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr };
 }

@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
-import { signHook } from "../../protocol/hook-signature.js";
-import { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
-import { Store } from "../../sidecar/store/store.js";
 import type { Destination } from "../../sidecar/store/types.js";
+import { callDeployHook } from "../helpers/deploy-hook.js";
+import { readStore } from "../helpers/read-store.js";
 import { testManifest, testNotice, writeManifest } from "../helpers/receiver-manifest.js";
-import { Browser } from "../reference-listener/browser.js";
 import {
   SITE_PROFILE,
   SITE_URL,
   type SidecarProcess,
+  siteBrowser,
   startSidecarProcess,
 } from "../reference-listener/sidecar-process.js";
 import {
@@ -113,7 +112,7 @@ async function subscribePeer(name: string, route: Route): Promise<void> {
 }
 
 async function subscribeRef(l: ReferenceListener): Promise<void> {
-  const browser = new Browser({ [SITE_URL.slice(0, -1)]: sidecar.url.slice(0, -1) });
+  const browser = siteBrowser(sidecar);
   const start = await browser.postForm(`${SITE_URL}omb/subscribe`, {
     profile_url: l.profileUrl("alice"),
   });
@@ -126,22 +125,12 @@ async function deploy(ids: number[]): Promise<void> {
     path.join(sidecar.dir, "manifest.json"),
     testManifest(SITE_URL, ids, SITE_PROFILE),
   );
-  const text = JSON.stringify({ source: "test", n: Math.random() });
-  const res = await fetch(sidecar.url + SIDECAR_PATHS.hook.slice(1), {
-    method: "POST",
-    headers: { "content-type": "application/json", ...signHook(SECRET, text) },
-    body: text,
-  });
+  const res = await callDeployHook(sidecar.url, SECRET, { source: "test" });
   assert.equal(res.status, 200, await res.text());
 }
 
-async function destinations(): Promise<Map<string, Destination>> {
-  const store = await Store.open(sidecar.dataFile, { readOnly: true });
-  try {
-    return new Map(store.destinations().map((d) => [d.url, d]));
-  } finally {
-    await store.close();
-  }
+function destinations(): Promise<Map<string, Destination>> {
+  return readStore(sidecar.dataFile, (s) => new Map(s.destinations().map((d) => [d.url, d])));
 }
 
 /** Polls until `url`'s destination has a recorded failure; returns it and when (ms after deploy). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Store } from "../../sidecar/store/store.js";
+import { readStore } from "../helpers/read-store.js";
 import { type SidecarProcess, startSidecarProcess } from "../reference-listener/sidecar-process.js";
 import {
   answer,
@@ -44,13 +44,8 @@ after(async () => {
   await Promise.all([sidecar?.stop(), peer?.close()]);
 });
 
-async function hasPendingFlow(requestToken: string): Promise<boolean> {
-  const store = await Store.open(sidecar.dataFile, { readOnly: true });
-  try {
-    return store.pendingSubscription(requestToken) !== undefined;
-  } finally {
-    await store.close();
-  }
+function hasPendingFlow(requestToken: string): Promise<boolean> {
+  return readStore(sidecar.dataFile, (s) => s.pendingSubscription(requestToken) !== undefined);
 }
 
 describe(`a subscribe attempt ends after subscribe.attemptSeconds (${DEADLINE_S} s)`, () => {

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Store } from "../../sidecar/store/store.js";
+import { readStore } from "../helpers/read-store.js";
 import type { RemoteListenee } from "../helpers/remote-listenee.js";
 import { type ReferenceListener, startReferenceListener } from "../reference-listener/spawn.js";
 import { cannon } from "./autocannon.js";
@@ -18,7 +19,6 @@ import {
   followedBy,
   type LoadSite,
   missingFromInbox,
-  readStore,
   siteNotices,
   subscribeFrom,
   until,

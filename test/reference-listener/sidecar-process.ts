@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { FileConfig } from "../../sidecar/config.js";
+import { type Served, serve } from "../helpers/serve-process.js";
+import { Browser } from "./browser.js";
 
 /**
  * Runs `eleventy-federation serve` as its own process for interop tests, with a config and
@@ -26,23 +26,13 @@ export const SITE_PROFILE = {
   license: "http://creativecommons.org/licenses/by/3.0/",
 };
 
-export interface SidecarProcess {
-  /** Where it actually listens, e.g. http://127.0.0.1:41234/ */
-  url: string;
+export interface SidecarProcess extends Served {
   dir: string;
   configFile: string;
   dataFile: string;
-  /** The process id (to read its memory use from /proc). */
-  pid: number;
-  /** What it wrote to stderr so far (the log), for failure messages. */
-  stderr(): string;
-  /** What it wrote to stdout so far (nothing, normally). */
-  stdout(): string;
+  /** Stops the process and deletes its directory. */
   stop(): Promise<void>;
 }
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const CLI = path.join(ROOT, "sidecar/cli/main.ts");
 
 export async function startSidecarProcess(
   opts: {
@@ -72,69 +62,25 @@ export async function startSidecarProcess(
   };
   const configFile = path.join(dir, "config.json");
   await writeFile(configFile, JSON.stringify(config, null, 2));
-  const entry = opts.entry ?? CLI;
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", entry, "serve", "--config", configFile],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NODE_ENV: "test", ...opts.env },
-    },
-  );
-  let log = "";
-  let out = "";
-  child.stderr?.on("data", (c: Buffer) => {
-    log = (log + c.toString("utf8")).slice(-200_000);
-  });
-  child.stdout?.on("data", (c: Buffer) => {
-    out = (out + c.toString("utf8")).slice(-200_000);
-  });
-  const url = await waitForUrl(child, () => log, opts.timeoutMs ?? 20_000);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once("exit", () => resolve());
+  const served = await serve(configFile, {
+    entry: opts.entry,
+    env: { ...process.env, NODE_ENV: "test", ...opts.env },
+    timeoutMs: opts.timeoutMs ?? 20_000,
+    graceMs: 5_000,
   });
   return {
-    url,
+    ...served,
     dir,
     configFile,
     dataFile: path.join(dir, "store.json"),
-    pid: child.pid ?? 0,
-    stderr: () => log,
-    stdout: () => out,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
+      await served.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-function waitForUrl(child: ChildProcess, log: () => string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const poll = setInterval(() => {
-      const m = /listening on (http:\/\/\S+\/)/.exec(log());
-      if (m?.[1]) finish(null, m[1]);
-    }, 25);
-    const timer = setTimeout(
-      () =>
-        finish(new Error(`sidecar did not start within ${timeoutMs} ms:\n${log().slice(-3000)}`)),
-      timeoutMs,
-    );
-    const onExit = (code: number | null) =>
-      finish(new Error(`sidecar exited (${code}) before listening:\n${log().slice(-3000)}`));
-    child.once("exit", onExit);
-    function finish(err: Error | null, url?: string) {
-      clearInterval(poll);
-      clearTimeout(timer);
-      child.off("exit", onExit);
-      if (err) {
-        child.kill("SIGKILL");
-        reject(err);
-      } else resolve(url ?? "");
-    }
-  });
+/** A visitor's browser that reaches the site's public URL at the sidecar, as a reverse proxy would. */
+export function siteBrowser(sidecar: Served): Browser {
+  return new Browser({ [SITE_URL.slice(0, -1)]: sidecar.url.slice(0, -1) });
 }

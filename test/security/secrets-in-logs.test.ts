@@ -3,19 +3,18 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
-import { signHook } from "../../protocol/hook-signature.js";
-import { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
 import { OWNER_PATHS } from "../../sidecar/auth/owner.js";
 import { hashPassword } from "../../sidecar/auth/password.js";
 import type { Config } from "../../sidecar/config.js";
 import { callBuildHook } from "../../sidecar/inbox/build-hook.js";
 import { createLogger } from "../../sidecar/log.js";
 import { HttpClient } from "../../sidecar/net/client.js";
-import { Store } from "../../sidecar/store/store.js";
-import { Browser } from "../reference-listener/browser.js";
+import { callDeployHook } from "../helpers/deploy-hook.js";
+import { readStore } from "../helpers/read-store.js";
 import {
   SITE_URL,
   type SidecarProcess,
+  siteBrowser,
   startSidecarProcess,
 } from "../reference-listener/sidecar-process.js";
 import { type ReferenceListener, startReferenceListener } from "../reference-listener/spawn.js";
@@ -51,9 +50,7 @@ after(async () => {
   await Promise.all([sidecar?.stop(), listener?.stop()]);
 });
 
-function browser(): Browser {
-  return new Browser({ [SITE_URL.slice(0, -1)]: sidecar.url.slice(0, -1) });
-}
+const browser = () => siteBrowser(sidecar);
 
 async function subscribe(): Promise<void> {
   const b = browser();
@@ -82,15 +79,8 @@ async function ownerLogins(): Promise<void> {
 }
 
 async function deployHooks(): Promise<void> {
-  const url = new URL(SIDECAR_PATHS.hook.slice(1), sidecar.url);
   for (const secret of [HOOK_SECRET, "not-the-secret"]) {
-    const body = JSON.stringify({ source: "secrets-test" });
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...signHook(secret, body) },
-      body,
-      signal: AbortSignal.timeout(20_000),
-    });
+    const res = await callDeployHook(sidecar.url, secret, { source: "secrets-test" });
     answers.push(`hook: ${res.status}`);
     await res.arrayBuffer();
   }
@@ -117,13 +107,10 @@ async function secretsSeen(): Promise<Array<[string, string]>> {
     const sig = r.params.oauth_signature;
     if (sig) found.push([`oauth_signature of ${r.method} ${r.path}`, sig]);
   }
-  const store = await Store.open(sidecar.dataFile, { readOnly: true });
-  try {
+  await readStore(sidecar.dataFile, async (store) => {
     for (const s of store.subscribers()) found.push(["stored access token secret", s.secret]);
     found.push(["cookie signing secret", await store.secret("cookie")]);
-  } finally {
-    await store.close();
-  }
+  });
   return found;
 }
 
