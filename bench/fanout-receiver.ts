@@ -7,8 +7,8 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { OMB_SUCCESS_BODY } from "../protocol/constants.js";
-import { parseForm, verifySignature } from "../protocol/oauth.js";
+import { OMB_SUCCESS_BODY } from "../protocol/omb/constants.js";
+import { parseForm, verifySignature } from "../protocol/omb/oauth.js";
 
 const stats = { requests: 0, signed: 0, checked: 0, invalid: 0 };
 let base = "";

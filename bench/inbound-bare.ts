@@ -2,7 +2,7 @@
 // app that parses a POSTed form body (express.urlencoded, as any form handler would) and
 // answers 200 with the same short text the sidecar's postNotice answers.
 import express from "express";
-import { OMB_SUCCESS_BODY } from "../protocol/constants.js";
+import { OMB_SUCCESS_BODY } from "../protocol/omb/constants.js";
 
 const app = express();
 app.post("/omb/postnotice", express.urlencoded({ extended: false, limit: "64kb" }), (req, res) => {

@@ -5,8 +5,8 @@
  * Prints µs per signature for each path; the last line is `ratio: N` (general / prepared).
  */
 
-import { encodeForm, signRequest } from "../protocol/oauth.js";
-import { PreparedRequest } from "../protocol/oauth-fast.js";
+import { encodeForm, signRequest } from "../protocol/omb/oauth.js";
+import { PreparedRequest } from "../protocol/omb/oauth-fast.js";
 
 const requested = Number(process.argv[2] ?? 20_000);
 const count = Number.isFinite(requested)

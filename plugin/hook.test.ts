@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
+import { callDeployHook, DeployHookError } from "../contract/hook-client.js";
 import {
   HOOK_SIGNATURE_HEADER,
   HOOK_TIMESTAMP_HEADER,
   verifyHook,
-} from "../protocol/hook-signature.js";
-import { callDeployHook, DeployHookError, notifyDeployHook } from "./hook.js";
+} from "../contract/hook-signature.js";
+import { notifyDeployHook } from "./hook.js";
 
 const SECRET = "s3cret";
 

@@ -1,4 +1,4 @@
-import { sidecarEndpointUrl } from "../protocol/sidecar-paths.js";
+import { sidecarEndpointUrl } from "../contract/public-paths.js";
 import type { BuildEvent, EleventyConfig } from "./eleventy-types.js";
 import { renderHCard } from "./hcard.js";
 import { notifyDeployHook } from "./hook.js";
@@ -6,7 +6,7 @@ import { resolveOptions } from "./options.js";
 import { absoluteUrl, PostIndex } from "./posts.js";
 import { renderSubscribeForm } from "./subscribe-form.js";
 import { addOutputs, XRDS_PATH } from "./templates.js";
-import { addTimeline, TimelineSource } from "./timeline-pages.js";
+import { addTimeline, TimelineSource } from "./timeline/pages.js";
 import { injectYadisHead, yadisHeadTags } from "./yadis-head.js";
 
 /**
@@ -101,12 +101,12 @@ export { absoluteUrl, isFederated, PostFrontMatterError, PostIndex } from "./pos
 export { ShortIdCollisionError, shortId, shortLinkHtml } from "./short-links.js";
 export { renderSubscribeForm } from "./subscribe-form.js";
 export { siteXrds, XRDS_PATH } from "./templates.js";
+export { TIMELINE_DATA } from "./timeline/pages.js";
 export type {
   FederationTimeline,
   FollowedProfile,
   PulledFeed,
   TimelineAuthor,
   TimelineEntry,
-} from "./timeline.js";
-export { TIMELINE_DATA } from "./timeline-pages.js";
+} from "./timeline/timeline.js";
 export { injectYadisHead, yadisHeadTags } from "./yadis-head.js";

@@ -3,7 +3,7 @@ import {
   MANIFEST_VERSION,
   type Manifest,
   parseManifest,
-} from "../protocol/manifest.js";
+} from "../contract/manifest.js";
 import type { CollectionItem } from "./eleventy-types.js";
 import type { ResolvedOptions } from "./options.js";
 import { hasUrl, isFederated, type PostIndex } from "./posts.js";

@@ -1,4 +1,4 @@
-import { NoticeTemplateError, parseNoticeTemplate } from "../protocol/notice-text.js";
+import { NoticeTemplateError, parseNoticeTemplate } from "../protocol/omb/notice-text.js";
 import {
   isValidUri,
   MAX_BIO_BYTES,
@@ -7,7 +7,7 @@ import {
   MAX_URI_BYTES,
   OmbValidationError,
   validateNickname,
-} from "../protocol/validate.js";
+} from "../protocol/omb/validate.js";
 
 /** One bad option: which, what is wrong with it, and what to do. */
 export interface Problem {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_LICENSE } from "../protocol/constants.js";
+import { DEFAULT_LICENSE } from "../protocol/omb/constants.js";
 import { DEFAULT_OPTIONS, FederationOptionError, resolveOptions } from "./options.js";
 import { PROFILE_CHECKS } from "./options-check.js";
 

@@ -1,8 +1,8 @@
-import { DEFAULT_LICENSE } from "../protocol/constants.js";
-import { DEFAULT_NOTICE_TEMPLATE } from "../protocol/notice-text.js";
-import { sidecarEndpointUrl } from "../protocol/sidecar-paths.js";
-import { OmbValidationError, validateProfile } from "../protocol/validate.js";
-import { DEFAULT_HOOK_SECRET_ENV } from "./hook.js";
+import { DEFAULT_HOOK_SECRET_ENV } from "../contract/hook-client.js";
+import { sidecarEndpointUrl } from "../contract/public-paths.js";
+import { DEFAULT_LICENSE } from "../protocol/omb/constants.js";
+import { DEFAULT_NOTICE_TEMPLATE } from "../protocol/omb/notice-text.js";
+import { OmbValidationError, validateProfile } from "../protocol/omb/validate.js";
 import { isRecord, optionProblems, type Problem } from "./options-check.js";
 import {
   type FeedOption,
@@ -12,7 +12,7 @@ import {
   slashed,
   type TimelinePagesOption,
   timelineOptionProblems,
-} from "./timeline-options.js";
+} from "./timeline/options.js";
 
 /**
  * Every option with its default. `siteUrl`, `sidecarUrl` and `profile.nickname` have none:
@@ -49,7 +49,7 @@ export const DEFAULT_OPTIONS = {
   },
   /** The collection (usually a tag) whose items are the posts. */
   collection: "posts",
-  /** See protocol/notice-text.ts: {title} {url} {shortUrl} {siteUrl} {teaser}. */
+  /** See protocol/omb/notice-text.ts: {title} {url} {shortUrl} {siteUrl} {teaser}. */
   noticeTemplate: DEFAULT_NOTICE_TEMPLATE,
   /** Where the short links live: `/s/<id>/`. */
   shortLinkPrefix: "/s/",
@@ -197,7 +197,7 @@ export function resolveOptions(user: unknown): ResolvedOptions {
 
 /**
  * The profile once more, exactly as it will go on the wire, through the rules receivers
- * apply (protocol/validate.ts): whatever the checks above missed stops the build here.
+ * apply (protocol/omb/validate.ts): whatever the checks above missed stops the build here.
  */
 function checkAsOmbProfile(siteUrl: string, profile: ResolvedProfile): void {
   try {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseManifest } from "../protocol/manifest.js";
+import { parseManifest } from "../contract/manifest.js";
 import type { CollectionItem } from "./eleventy-types.js";
 import { buildManifest } from "./manifest.js";
 import { resolveOptions } from "./options.js";

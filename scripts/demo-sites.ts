@@ -11,9 +11,9 @@ import { cp, mkdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { callDeployHook, type DeployHookAnswer } from "../plugin/hook.js";
-import { INBOX_EXPORT_FILE } from "../protocol/inbox-export.js";
-import { sidecarEndpointUrl } from "../protocol/sidecar-paths.js";
+import { callDeployHook, type DeployHookAnswer } from "../contract/hook-client.js";
+import { INBOX_EXPORT_FILE } from "../contract/inbox-export.js";
+import { sidecarEndpointUrl } from "../contract/public-paths.js";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const EXAMPLE = path.join(ROOT, "example-site");

@@ -1,14 +1,14 @@
 import express from "express";
-import { XRDS_CONTENT_TYPE } from "../protocol/constants.js";
-import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
+import { SIDECAR_PATHS } from "../contract/public-paths.js";
+import { XRDS_CONTENT_TYPE } from "../protocol/omb/constants.js";
+import { adminRoutes } from "./admin/routes.js";
 import { OWNER_PATHS } from "./auth/owner.js";
 import type { Context } from "./context.js";
-import { adminRoutes } from "./http/admin.js";
-import { errorHandler, notFound } from "./http/errors.js";
-import { hookRoutes } from "./http/hooks.js";
-import { providerRoutes } from "./http/provider.js";
-import { securityHeaders, underAny } from "./http/security-headers.js";
-import { subscribeRoutes } from "./http/subscribe.js";
+import { providerRoutes } from "./omb/provider-routes.js";
+import { subscribeRoutes } from "./omb/subscribe-routes.js";
+import { hookRoutes } from "./sync/hook-routes.js";
+import { errorHandler, notFound } from "./web/errors.js";
+import { securityHeaders, underAny } from "./web/security-headers.js";
 
 export interface AppOptions {
   /** A built site to serve from the same process (local use and the demo). */

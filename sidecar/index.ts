@@ -11,11 +11,11 @@ export {
 } from "./config.js";
 export { type DeliveryStatus, deliveryStatus } from "./delivery/status.js";
 export { type DeliveryCounts, DeliveryWorker } from "./delivery/worker.js";
-export { type HookCommandHandler, registerHookCommand } from "./http/hooks.js";
 export { type InboxExport, inboxExport, writeInboxExport } from "./inbox/export.js";
 export { createLogger, type Logger } from "./log.js";
 export { HttpClient } from "./net/client.js";
 export { type RunningSidecar, type StartOptions, startSidecar } from "./server.js";
 export { Store } from "./store/store.js";
 export type * from "./store/types.js";
+export { type HookCommandHandler, registerHookCommand } from "./sync/hook-routes.js";
 export { Syncer, type SyncResult, syncOnce } from "./sync/syncer.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Manifest } from "../protocol/manifest.js";
+import type { Manifest } from "../contract/manifest.js";
 import type { Store } from "../sidecar/store/store.js";
 import { callDeployHook } from "./helpers/deploy-hook.js";
 import { readStore as inStore } from "./helpers/read-store.js";

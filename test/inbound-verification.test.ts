@@ -2,7 +2,7 @@
 // sidecar process, remote services signing with their own OAuth code over loopback HTTP.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { signHook } from "../protocol/hook-signature.js";
+import { signHook } from "../contract/hook-signature.js";
 import { CC_BY, OMB_VERSION, RemoteListenee } from "./helpers/remote-listenee.js";
 import { Browser } from "./helpers/remote-listenee-browser.js";
 import { follow, passwordHash } from "./helpers/remote-listenee-flow.js";

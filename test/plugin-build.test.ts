@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Eleventy, type EleventyJsonResult } from "@11ty/eleventy";
+import { MANIFEST_PATH, type Manifest, parseManifest } from "../contract/manifest.js";
 import eleventyFederation from "../plugin/index.js";
 import { shortId } from "../plugin/short-links.js";
-import { MANIFEST_PATH, type Manifest, parseManifest } from "../protocol/manifest.js";
-import { codePointLength } from "../protocol/notice-text.js";
-import { readXrds } from "../protocol/xrds.js";
+import { codePointLength } from "../protocol/omb/notice-text.js";
+import { readXrds } from "../protocol/omb/xrds.js";
 
 const SITE = "https://blog.example.org/";
 const SIDECAR = "https://fed.example.org/federation";

@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { signHook } from "../protocol/hook-signature.js";
+import { signHook } from "../contract/hook-signature.js";
 import { OMB_VERSION, RemoteListenee } from "./helpers/remote-listenee.js";
 import { Browser, formAction, hiddenField } from "./helpers/remote-listenee-browser.js";
 import {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { verifySignature } from "../protocol/oauth.js";
-import type { OmbProfile } from "../protocol/profile.js";
+import { verifySignature } from "../protocol/omb/oauth.js";
+import type { OmbProfile } from "../protocol/omb/profile.js";
 import { HttpClient } from "../sidecar/net/client.js";
 import {
   authorizeUrl,

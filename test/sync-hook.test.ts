@@ -3,12 +3,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { signHook } from "../protocol/hook-signature.js";
-import { SIDECAR_PATHS } from "../protocol/sidecar-paths.js";
+import { signHook } from "../contract/hook-signature.js";
+import { SIDECAR_PATHS } from "../contract/public-paths.js";
 import { type FileConfig, parseConfig } from "../sidecar/config.js";
 import { createLogger } from "../sidecar/log.js";
 import { type RunningSidecar, startSidecar } from "../sidecar/server.js";
-import { HOOK_COMMAND_PATH } from "../sidecar/sync/hook-client.js";
 import { PollScheduleError } from "../sidecar/sync/poller.js";
 import { startReceiver, waitFor } from "./helpers/receiver.js";
 import {
@@ -168,7 +167,8 @@ test("signed commands: remove-subscriber, sync, unknown commands", async () => {
       secret: "s",
       subscribedAt: new Date().toISOString(),
     });
-    const cmd = (body: object) => post(running.url, HOOK_COMMAND_PATH, JSON.stringify(body));
+    const cmd = (body: object) =>
+      post(running.url, SIDECAR_PATHS.hookCommand, JSON.stringify(body));
     const missing = await cmd({ command: "remove-subscriber", uri: "http://nobody.example/" });
     assert.equal(missing.status, 404);
     const removed = await cmd({

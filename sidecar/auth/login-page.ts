@@ -1,4 +1,4 @@
-import { html, page } from "../http/page.js";
+import { html, page } from "../web/page.js";
 
 export interface LoginPageData {
   /** Where the form posts to (the public login URL). */

@@ -1,9 +1,9 @@
 import cookieParser from "cookie-parser";
 import { type Request, type Response, Router } from "express";
 import type { Context } from "../context.js";
-import { PageError } from "../http/errors.js";
-import { limitPerClient } from "../http/rate-limit.js";
-import { bodyParams, formBodyText } from "../omb/inbound-request.js";
+import { PageError } from "../web/errors.js";
+import { bodyParams, formBodyText } from "../web/form-body.js";
+import { limitPerClient } from "../web/rate-limit.js";
 import { renderLoginPage } from "./login-page.js";
 import { OWNER_PATHS, ownerForm, ownerSessions, publicPath, safeNext } from "./owner.js";
 import { verifyPassword } from "./password.js";

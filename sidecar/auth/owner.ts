@@ -1,9 +1,9 @@
 import cookieParser from "cookie-parser";
 import type { Request, RequestHandler, Response } from "express";
 import type { Context } from "../context.js";
-import { PageError } from "../http/errors.js";
 import { INBOX_JSON_PATH } from "../inbox/export.js";
-import { bodyParams, formBodyText } from "../omb/inbound-request.js";
+import { PageError } from "../web/errors.js";
+import { bodyParams, formBodyText } from "../web/form-body.js";
 import { OwnerSessions } from "./session.js";
 
 /** The owner's pages on the sidecar, relative to its public URL. */

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { inboxExportFile, writeInboxExport } from "../inbox/export.js";
-import { removeInStoreOrSidecar } from "../sync/hook-client.js";
 import { CliError, CONFIG_OPTION, configFrom, openStore, printRecords } from "./run.js";
+import { removeInStoreOrSidecar } from "./sidecar-client.js";
 
 export function registerFollowing(program: Command): void {
   const cmd = program

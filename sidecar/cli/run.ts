@@ -1,15 +1,15 @@
 import type { Command } from "commander";
-import { DeployHookError } from "../../plugin/hook.js";
-import { ManifestError } from "../../protocol/manifest.js";
+import { DeployHookError } from "../../contract/hook-client.js";
+import { ManifestError } from "../../contract/manifest.js";
 import { PasswordHashError } from "../auth/password.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
-import { ManifestSourceError } from "../manifest-source.js";
 import { ListenError } from "../server.js";
 import { StoreCorruptError } from "../store/engine.js";
 import { StoreLockedError } from "../store/lock.js";
 import { Store } from "../store/store.js";
-import { HookSecretMissingError } from "../sync/hook-client.js";
+import { ManifestSourceError } from "../sync/manifest-source.js";
+import { HookSecretMissingError } from "./sidecar-client.js";
 
 /** Errors whose message already says what failed and what to do: printed without a stack. */
 const USER_ERRORS = [

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { removeInStoreOrSidecar } from "../sync/hook-client.js";
 import { CliError, CONFIG_OPTION, configFrom, openStore, printRecords } from "./run.js";
+import { removeInStoreOrSidecar } from "./sidecar-client.js";
 
 export function registerSubscribers(program: Command): void {
   const cmd = program

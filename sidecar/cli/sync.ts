@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
+import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import type { Config } from "../config.js";
 import { createEvents, createSiteHttp } from "../context.js";
 import type { Store } from "../store/store.js";
-import { inStoreOrSidecar, sendToSidecar } from "../sync/hook-client.js";
 import { type SyncResult, syncOnce } from "../sync/syncer.js";
 import { CONFIG_OPTION, commandLogger, configFrom } from "./run.js";
+import { inStoreOrSidecar, sendToSidecar } from "./sidecar-client.js";
 
 /** One sync in this process, on a store this process holds. */
 async function syncHere(config: Config, store: Store): Promise<SyncResult> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_LICENSE } from "../../protocol/constants.js";
+import { DEFAULT_LICENSE } from "../../protocol/omb/constants.js";
 import { fakeProfile, fakeSubscriber } from "../../test/helpers/fixtures.js";
 import { parseConfig } from "../config.js";
 import { createEvents } from "../context.js";

@@ -1,14 +1,14 @@
 import type { EventEmitter } from "node:events";
-import { OAuthUrlError } from "../../protocol/oauth.js";
+import { OAuthUrlError } from "../../protocol/omb/oauth.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { HttpClient } from "../net/client.js";
+import { PreparedEntries } from "../omb/transport/entry-params.js";
+import { type PushDeps, type PushResult, pushEntry } from "../omb/transport/push.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryFailure, Destination, OutboundEntry } from "../store/types.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
 import { DueTimer } from "./due-timer.js";
-import { PreparedEntries } from "./entry-params.js";
-import { type PushDeps, type PushResult, pushEntry } from "./push-entry.js";
 
 export interface DeliveryDeps {
   config: Config;

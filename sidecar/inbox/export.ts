@@ -4,7 +4,7 @@ import {
   INBOX_EXPORT_FILE,
   INBOX_EXPORT_VERSION,
   type InboxExport,
-} from "../../protocol/inbox-export.js";
+} from "../../contract/inbox-export.js";
 import type { Config } from "../config.js";
 import type { Store } from "../store/store.js";
 
@@ -13,7 +13,7 @@ export {
   INBOX_JSON_PATH,
   INBOX_JSON_SIGNED_TEXT,
   type InboxExport,
-} from "../../protocol/inbox-export.js";
+} from "../../contract/inbox-export.js";
 
 export function inboxExport(store: Store, limit = Number.POSITIVE_INFINITY): InboxExport {
   return {

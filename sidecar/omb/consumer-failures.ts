@@ -1,7 +1,7 @@
-import { DiscoveryError, type DiscoveryStep } from "../discovery/yadis.js";
-import { PageError } from "../http/errors.js";
 import { FetchError } from "../net/client.js";
+import { PageError } from "../web/errors.js";
 import type { TokenRefusedError } from "./consumer.js";
+import { DiscoveryError, type DiscoveryStep } from "./discovery/yadis.js";
 
 /**
  * The pages a visitor sees when a remote subscribe fails, one per step (issue 3): what

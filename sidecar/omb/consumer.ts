@@ -1,7 +1,7 @@
-import { OAUTH, OMB, OMB_VERSION } from "../../protocol/constants.js";
-import { encodeForm, parseForm, signRequest } from "../../protocol/oauth.js";
-import { type OmbProfile, profileToParams } from "../../protocol/profile.js";
-import { appendQuery } from "../../protocol/url-query.js";
+import { OAUTH, OMB, OMB_VERSION } from "../../protocol/omb/constants.js";
+import { encodeForm, parseForm, signRequest } from "../../protocol/omb/oauth.js";
+import { type OmbProfile, profileToParams } from "../../protocol/omb/profile.js";
+import { appendQuery } from "../../protocol/omb/url-query.js";
 import { FetchError, type HttpClient } from "../net/client.js";
 
 /**

@@ -1,11 +1,11 @@
-import { OMB } from "../../protocol/constants.js";
-import { isLicenseCompatible } from "../../protocol/license.js";
-import type { OAuthParams } from "../../protocol/oauth.js";
+import { OMB } from "../../protocol/omb/constants.js";
+import { isLicenseCompatible } from "../../protocol/omb/license.js";
+import type { OAuthParams } from "../../protocol/omb/oauth.js";
 import {
   OmbValidationError,
   validateNoticeParams,
   validateOmbVersion,
-} from "../../protocol/validate.js";
+} from "../../protocol/omb/validate.js";
 import type { Context } from "../context.js";
 import type { InboxNotice } from "../store/types.js";
 import { claimPush, PushFieldError } from "./inbound-verify.js";
@@ -15,7 +15,7 @@ import { siteLicense } from "./provider-profile.js";
 export const INBOX_EVENT = "inbox";
 export const FOLLOWING_EVENT = "following";
 
-/** Runs a protocol/validate check, turning its error into a 400 that names the field. */
+/** Runs a protocol/omb/validate check, turning its error into a 400 that names the field. */
 export function checkFields(check: () => void): void {
   try {
     check();

@@ -1,7 +1,7 @@
-import { OMB, PROFILE_FIELDS, profileParam } from "../../protocol/constants.js";
-import type { OAuthParams } from "../../protocol/oauth.js";
-import type { OmbProfile } from "../../protocol/profile.js";
-import { validateOmbVersion, validateProfile } from "../../protocol/validate.js";
+import { OMB, PROFILE_FIELDS, profileParam } from "../../protocol/omb/constants.js";
+import type { OAuthParams } from "../../protocol/omb/oauth.js";
+import type { OmbProfile } from "../../protocol/omb/profile.js";
+import { validateOmbVersion, validateProfile } from "../../protocol/omb/validate.js";
 import type { Context } from "../context.js";
 import { checkFields, checkLicense, FOLLOWING_EVENT } from "./inbound-notice.js";
 import { PushFieldError, verifyPush } from "./inbound-verify.js";

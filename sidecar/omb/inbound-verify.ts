@@ -1,10 +1,10 @@
-import { OAUTH, OAUTH_VERSION, SIGNATURE_METHOD } from "../../protocol/constants.js";
-import { type OAuthParams, verifySignature } from "../../protocol/oauth.js";
-import { type SidecarEndpoint, sidecarEndpointUrl } from "../../protocol/sidecar-paths.js";
+import { type SidecarEndpoint, sidecarEndpointUrl } from "../../contract/public-paths.js";
+import { OAUTH, OAUTH_VERSION, SIGNATURE_METHOD } from "../../protocol/omb/constants.js";
+import { type OAuthParams, verifySignature } from "../../protocol/omb/oauth.js";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
-import { ProtocolError } from "../http/errors.js";
 import type { Following } from "../store/types.js";
+import { ProtocolError } from "../web/errors.js";
 
 /** How far a request's timestamp may be from our clock, either way (OMB.md §5, libomb). */
 export const TIMESTAMP_WINDOW_SECONDS = 300;

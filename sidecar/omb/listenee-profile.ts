@@ -1,6 +1,6 @@
-import type { OmbProfile } from "../../protocol/profile.js";
+import type { OmbProfile } from "../../protocol/omb/profile.js";
 import type { Context } from "../context.js";
-import { readManifest } from "../manifest-source.js";
+import { readManifest } from "../sync/manifest-source.js";
 
 /**
  * Our own profile as the listenee: the one last synced from the published manifest, or,

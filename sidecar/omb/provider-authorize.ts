@@ -1,12 +1,12 @@
-import { OAUTH, OMB, OMB_VERSION, profileParam } from "../../protocol/constants.js";
-import { isLicenseCompatible } from "../../protocol/license.js";
-import { encodeForm, type OAuthParams } from "../../protocol/oauth.js";
-import { type OmbProfile, profileFromParams, profileToParams } from "../../protocol/profile.js";
-import { appendQuery } from "../../protocol/url-query.js";
-import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/validate.js";
+import { OAUTH, OMB, OMB_VERSION, profileParam } from "../../protocol/omb/constants.js";
+import { isLicenseCompatible } from "../../protocol/omb/license.js";
+import { encodeForm, type OAuthParams } from "../../protocol/omb/oauth.js";
+import { type OmbProfile, profileFromParams, profileToParams } from "../../protocol/omb/profile.js";
+import { appendQuery } from "../../protocol/omb/url-query.js";
+import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/omb/validate.js";
 import type { Context } from "../context.js";
-import { PageError } from "../http/errors.js";
 import type { RequestToken } from "../store/types.js";
+import { PageError } from "../web/errors.js";
 import { siteLicense } from "./provider-profile.js";
 
 /** A checked authorization request: who the owner is asked to follow, and where to go back. */

@@ -1,5 +1,5 @@
-import type { OmbProfile } from "../../protocol/profile.js";
-import { html, page, type SafeHtml } from "../http/page.js";
+import type { OmbProfile } from "../../protocol/omb/profile.js";
+import { html, page, type SafeHtml } from "../web/page.js";
 
 /**
  * A remote URL as a link target: only http(s). Escaping keeps text harmless, but a

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { OAUTH } from "../../protocol/constants.js";
-import { encodeForm, type OAuthParams } from "../../protocol/oauth.js";
+import { OAUTH } from "../../protocol/omb/constants.js";
+import { encodeForm, type OAuthParams } from "../../protocol/omb/oauth.js";
 import type { Context } from "../context.js";
 import type { AccessToken, Following, RequestToken } from "../store/types.js";
 import { OAuthRejectedError, verifyOAuthRequest } from "./inbound-verify.js";

@@ -1,6 +1,6 @@
 import type { Context } from "../context.js";
-import { ProtocolError } from "../http/errors.js";
-import { registerHookCommand, stringArg } from "../http/hooks.js";
+import { registerHookCommand, stringArg } from "../sync/hook-routes.js";
+import { ProtocolError } from "../web/errors.js";
 import { FOLLOWING_EVENT } from "./inbound-notice.js";
 
 /**

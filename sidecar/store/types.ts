@@ -1,5 +1,5 @@
-import type { ManifestNotice } from "../../protocol/manifest.js";
-import type { OmbProfile } from "../../protocol/profile.js";
+import type { ManifestNotice } from "../../contract/manifest.js";
+import type { OmbProfile } from "../../protocol/omb/profile.js";
 
 /** A remote listener who follows the site (we are their OAuth consumer and push to them). */
 export interface Subscriber {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_LICENSE } from "../../protocol/constants.js";
-import type { Manifest } from "../../protocol/manifest.js";
+import type { Manifest } from "../../contract/manifest.js";
+import { DEFAULT_LICENSE } from "../../protocol/omb/constants.js";
 import { planSync } from "./plan.js";
 
 const SITE = "https://site.example/";

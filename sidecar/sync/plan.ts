@@ -1,8 +1,8 @@
-import type { ProfileField } from "../../protocol/constants.js";
-import type { Manifest } from "../../protocol/manifest.js";
-import { changedProfileFields, type OmbProfile } from "../../protocol/profile.js";
-import { validateNoticeParams, validateProfile } from "../../protocol/validate.js";
-import { noticeParams } from "../delivery/entry-params.js";
+import type { Manifest } from "../../contract/manifest.js";
+import type { ProfileField } from "../../protocol/omb/constants.js";
+import { changedProfileFields, type OmbProfile } from "../../protocol/omb/profile.js";
+import { validateNoticeParams, validateProfile } from "../../protocol/omb/validate.js";
+import { noticeParams } from "../omb/transport/entry-params.js";
 import type { NewOutboundEntry, SyncState } from "../store/types.js";
 
 export interface SyncPlan {

@@ -1,6 +1,6 @@
 import type { Context } from "../context.js";
-import { readManifest } from "../manifest-source.js";
 import type { SyncState } from "../store/types.js";
+import { readManifest } from "./manifest-source.js";
 import { planSync } from "./plan.js";
 
 export type SyncDeps = Pick<Context, "config" | "store" | "siteHttp" | "log" | "events">;

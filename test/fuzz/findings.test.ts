@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ManifestError, parseManifest } from "../../protocol/manifest.js";
-import { htmlToText } from "../../protocol/notice-text.js";
+import { ManifestError, parseManifest } from "../../contract/manifest.js";
+import { htmlToText } from "../../protocol/omb/notice-text.js";
 import {
   encodeForm,
   parseForm,
   signatureBaseString,
   signRequest,
   verifySignature,
-} from "../../protocol/oauth.js";
+} from "../../protocol/omb/oauth.js";
 
 /**
  * What the fuzzers found, pinned as plain examples: fixed ones as regression tests, open

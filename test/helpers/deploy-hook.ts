@@ -1,5 +1,5 @@
-import { signHook } from "../../protocol/hook-signature.js";
-import { SIDECAR_PATHS } from "../../protocol/sidecar-paths.js";
+import { signHook } from "../../contract/hook-signature.js";
+import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 
 /**
  * POSTs the deploy hook to the sidecar at `sidecarUrl` (with its trailing slash), signed with

@@ -1,5 +1,5 @@
-import { DEFAULT_LICENSE } from "../../protocol/constants.js";
-import type { OmbProfile } from "../../protocol/profile.js";
+import { DEFAULT_LICENSE } from "../../protocol/omb/constants.js";
+import type { OmbProfile } from "../../protocol/omb/profile.js";
 import type { Subscriber } from "../../sidecar/store/types.js";
 
 export function fakeProfile(i: number, host = "listener.example"): OmbProfile {

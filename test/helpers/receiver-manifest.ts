@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_LICENSE } from "../../protocol/constants.js";
-import type { Manifest, ManifestNotice, ManifestProfile } from "../../protocol/manifest.js";
+import type { Manifest, ManifestNotice, ManifestProfile } from "../../contract/manifest.js";
+import { DEFAULT_LICENSE } from "../../protocol/omb/constants.js";
 
 /** A site's manifest for delivery tests: profile + notices, newest first (as the plugin writes). */
 export function testManifest(

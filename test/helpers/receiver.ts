@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { OMB_SUCCESS_BODY } from "../../protocol/constants.js";
-import { parseForm, verifySignature } from "../../protocol/oauth.js";
+import { OMB_SUCCESS_BODY } from "../../protocol/omb/constants.js";
+import { parseForm, verifySignature } from "../../protocol/omb/oauth.js";
 
 /**
  * A minimal in-process OMB receiver for delivery tests: any number of destinations at

@@ -1,5 +1,5 @@
 // The remote listenee's own OAuth 1.0 HMAC-SHA1, written from RFC 5849 with node:crypto
-// and nothing from protocol/oauth*.ts: if our verifier and our signer shared a bug, a
+// and nothing from protocol/omb/oauth*.ts: if our verifier and our signer shared a bug, a
 // test signing with one and verifying with the other would not see it.
 import { createHmac, randomBytes } from "node:crypto";
 

@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { sidecarEndpointUrl } from "../../protocol/sidecar-paths.js";
-import { writeXrds } from "../../protocol/xrds.js";
+import { sidecarEndpointUrl } from "../../contract/public-paths.js";
+import { writeXrds } from "../../protocol/omb/xrds.js";
 import { cli, type Served, serve } from "./serve-process.js";
 
 export const OWN_PROFILE = {

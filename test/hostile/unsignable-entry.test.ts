@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
-import { DEFAULT_LICENSE } from "../../protocol/constants.js";
-import type { OmbProfile } from "../../protocol/profile.js";
+import { DEFAULT_LICENSE } from "../../protocol/omb/constants.js";
+import type { OmbProfile } from "../../protocol/omb/profile.js";
 import { parseConfig } from "../../sidecar/config.js";
 import { createEvents } from "../../sidecar/context.js";
 import { DeliveryWorker } from "../../sidecar/delivery/worker.js";

@@ -4,7 +4,7 @@
  * limit, since the point is to see the sidecar's own limits end the attempt.
  */
 import { readFile } from "node:fs/promises";
-import { OMB_VERSION } from "../../protocol/constants.js";
+import { OMB_VERSION } from "../../protocol/omb/constants.js";
 
 export interface Attempt {
   status: number;

@@ -4,7 +4,7 @@
 // (provider), visitors subscribing from reference listeners (consumer), and deploys
 // (hook → sync → fan-out).
 import assert from "node:assert/strict";
-import type { ManifestNotice } from "../../protocol/manifest.js";
+import type { ManifestNotice } from "../../contract/manifest.js";
 import { callDeployHook } from "../helpers/deploy-hook.js";
 import { readStore } from "../helpers/read-store.js";
 import { testNotice, writeManifest } from "../helpers/receiver-manifest.js";

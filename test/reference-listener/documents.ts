@@ -3,7 +3,7 @@ import type { DiscoveryMode, LocalUser } from "./types.js";
 /**
  * The documents a libomb listener serves for discovery, as in the captures
  * (omb-captures/alice-8001-wire.txt): the profile page and the XRDS, written by hand here
- * (not with protocol/xrds.ts) so that the product's reader is tested against an outside shape.
+ * (not with protocol/omb/xrds.ts) so that the product's reader is tested against an outside shape.
  */
 
 const DEFAULT_LICENSE = "http://creativecommons.org/licenses/by/3.0/";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { encodeForm, parseForm, signRequest } from "../../protocol/oauth.js";
+import { encodeForm, parseForm, signRequest } from "../../protocol/omb/oauth.js";
 import { type ReferenceListener, startReferenceListener } from "./spawn.js";
 
 /**

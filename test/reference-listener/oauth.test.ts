@@ -13,7 +13,7 @@ import {
 
 /**
  * The reference listener's own OAuth, checked against the captures only (never against
- * protocol/oauth.ts), so that it is known-good on its own.
+ * protocol/omb/oauth.ts), so that it is known-good on its own.
  */
 
 const fixtures = new URL("../fixtures/signatures/", import.meta.url);

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
  * OAuth 1.0 HMAC-SHA1 written straight from the spec (RFC 5849 §3.4, §3.6), with node:crypto
- * only. Deliberately independent of protocol/oauth*.ts so that the reference listener can
+ * only. Deliberately independent of protocol/omb/oauth*.ts so that the reference listener can
  * catch a bug there instead of sharing it.
  */
 

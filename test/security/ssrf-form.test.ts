@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isValidUri } from "../../protocol/validate.js";
+import { isValidUri } from "../../protocol/omb/validate.js";
 import { stepOf, submitForm } from "../hostile/visitor.js";
 import { type SidecarProcess, startSidecarProcess } from "../reference-listener/sidecar-process.js";
 import { LITERAL_TARGETS, startTraps, type Traps } from "./ssrf-targets.js";

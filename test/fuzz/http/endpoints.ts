@@ -5,10 +5,9 @@
  * (a 303 from the subscribe POST would mean a flow started: the store changed).
  */
 import fc from "fast-check";
-import { OAUTH, OMB, PROFILE_FIELDS, profileParam } from "../../../protocol/constants.js";
-import { SIDECAR_PATHS } from "../../../protocol/sidecar-paths.js";
+import { SIDECAR_PATHS } from "../../../contract/public-paths.js";
+import { OAUTH, OMB, PROFILE_FIELDS, profileParam } from "../../../protocol/omb/constants.js";
 import { OWNER_PATHS } from "../../../sidecar/auth/owner.js";
-import { HOOK_COMMAND_PATH } from "../../../sidecar/sync/hook-client.js";
 import { hostileText } from "../property.js";
 import { bodyFor, CONTENT_TYPES, cookieHeader, extraHeaders, queryString } from "./pieces.js";
 import type { FuzzRequest } from "./sender.js";
@@ -114,7 +113,7 @@ const servesRead = (req: FuzzRequest, status: number) =>
 const KNOWN_PATHS = [
   ...Object.values(SIDECAR_PATHS),
   ...Object.values(OWNER_PATHS),
-  HOOK_COMMAND_PATH,
+  SIDECAR_PATHS.hookCommand,
   "/healthz",
 ].map((p) => p.toLowerCase());
 

@@ -9,10 +9,10 @@ import {
   HOOK_SIGNATURE_HEADER,
   HOOK_TIMESTAMP_HEADER,
   signHook,
-} from "../../../protocol/hook-signature.js";
+} from "../../../contract/hook-signature.js";
+import { SIDECAR_PATHS } from "../../../contract/public-paths.js";
 import { OWNER_PATHS } from "../../../sidecar/auth/owner.js";
 import { INBOX_JSON_SIGNED_TEXT } from "../../../sidecar/inbox/export.js";
-import { HOOK_COMMAND_PATH } from "../../../sidecar/sync/hook-client.js";
 import { PASSWORD } from "../../helpers/remote-listenee-flow.js";
 import type { Params } from "../../helpers/remote-listenee-oauth.js";
 import { hostileText } from "../property.js";
@@ -204,7 +204,7 @@ const safe = (a: fc.Arbitrary<string>) => a.map((s) => s.replace(/\p{Cs}/gu, "\u
 export function ownerEndpoints(world: ProviderWorld): WorldEndpoint[] {
   return [
     hookEndpoint("/hooks/deploy", false),
-    hookEndpoint(HOOK_COMMAND_PATH, true),
+    hookEndpoint(SIDECAR_PATHS.hookCommand, true),
     {
       name: `GET ${OWNER_PATHS.status}`,
       cases: () =>

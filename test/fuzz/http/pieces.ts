@@ -4,7 +4,7 @@
  * can name a reachable host: every URL points at an address the SSRF guard refuses.
  */
 import fc from "fast-check";
-import { isValidUri } from "../../../protocol/validate.js";
+import { isValidUri } from "../../../protocol/omb/validate.js";
 import { isForbiddenAddress, parseHostLiteral } from "../../../sidecar/net/address-policy.js";
 import { hostileText } from "../property.js";
 

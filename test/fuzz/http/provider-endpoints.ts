@@ -6,8 +6,13 @@
  * only changed by what the accepted requests wrote.
  */
 import fc from "fast-check";
-import { OMB, OMB_SUCCESS_BODY, OMB_VERSION, PROFILE_FIELDS } from "../../../protocol/constants.js";
-import { SIDECAR_PATHS } from "../../../protocol/sidecar-paths.js";
+import { SIDECAR_PATHS } from "../../../contract/public-paths.js";
+import {
+  OMB,
+  OMB_SUCCESS_BODY,
+  OMB_VERSION,
+  PROFILE_FIELDS,
+} from "../../../protocol/omb/constants.js";
 import { CC_BY } from "../../helpers/remote-listenee.js";
 import type { Params } from "../../helpers/remote-listenee-oauth.js";
 import { keysIn, unexpectedTables } from "./journal.js";

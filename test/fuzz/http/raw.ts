@@ -4,7 +4,7 @@
  * that are not UTF-8. Sent on a fresh connection each (see Sender.sendRaw).
  */
 import fc from "fast-check";
-import { SIDECAR_PATHS } from "../../../protocol/sidecar-paths.js";
+import { SIDECAR_PATHS } from "../../../contract/public-paths.js";
 import type { RawRequest } from "./sender.js";
 
 const FORM = "profile_url=http%3A%2F%2F10.0.0.1%2Falice";

@@ -3,7 +3,7 @@
  * so generated requests get past OAuth into field validation; and the ways a signed request
  * goes wrong on the wire: parameters in the body, the Authorization header or the query,
  * repeated, tampered with after signing, stale, signed for another method or secret,
- * replayed. Signed with the remote listenee's own RFC 5849 code, not protocol/oauth.ts.
+ * replayed. Signed with the remote listenee's own RFC 5849 code, not protocol/omb/oauth.ts.
  */
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";

@@ -1,5 +1,5 @@
 /**
- * The <meta http-equiv="X-XRDS-Location"> scanner (sidecar/discovery/html-meta.ts) reads a
+ * The <meta http-equiv="X-XRDS-Location"> scanner (sidecar/omb/discovery/html-meta.ts) reads a
  * remote profile page of up to 1 MiB: it must never throw, must take linear time on pages
  * built to make scanners backtrack, and must find the tag among any benign markup.
  */
@@ -8,7 +8,7 @@ import fc from "fast-check";
 import {
   decodeCharacterReferences,
   findXrdsLocationInHtml,
-} from "../../../sidecar/discovery/html-meta.js";
+} from "../../../sidecar/omb/discovery/html-meta.js";
 import { hostileText, type Property, property, tokenSoup } from "../property.js";
 
 const TOKENS = [

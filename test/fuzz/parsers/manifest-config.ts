@@ -1,12 +1,12 @@
 /**
- * parseManifest (protocol/manifest.ts: the published manifest, read over HTTP after a
+ * parseManifest (contract/manifest.ts: the published manifest, read over HTTP after a
  * deploy) and parseConfig (sidecar/config.ts): any JSON value gives a result or the one
  * documented error, naming the field; valid input comes back unchanged.
  */
 import assert from "node:assert/strict";
 import path from "node:path";
 import fc from "fast-check";
-import { type Manifest, ManifestError, parseManifest } from "../../../protocol/manifest.js";
+import { type Manifest, ManifestError, parseManifest } from "../../../contract/manifest.js";
 import { ConfigError, configSchema, parseConfig } from "../../../sidecar/config.js";
 import { hostileText, isWellFormed, onlyThrows, type Property, property } from "../property.js";
 

@@ -1,5 +1,5 @@
 /**
- * renderNoticeText (protocol/notice-text.ts) turns a post into its 140-character notice:
+ * renderNoticeText (protocol/omb/notice-text.ts) turns a post into its 140-character notice:
  * for any template and any post it stays within the limit (or is one whole URL), never
  * cuts a URL, and only throws NoticeTemplateError (for an unknown placeholder).
  */
@@ -13,7 +13,7 @@ import {
   type NoticeVars,
   renderNoticeText,
   shortenText,
-} from "../../../protocol/notice-text.js";
+} from "../../../protocol/omb/notice-text.js";
 import { hostileText, onlyThrows, type Property, property } from "../property.js";
 
 /**

@@ -1,11 +1,11 @@
 /**
- * The OAuth parsers (protocol/oauth.ts): form bodies and queries, the Authorization header
+ * The OAuth parsers (protocol/omb/oauth.ts): form bodies and queries, the Authorization header
  * and what verifySignature is handed. None may throw on what a peer sends; encoding and
  * parsing must agree; a signature must verify exactly for what was signed.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { OAUTH } from "../../../protocol/constants.js";
+import { OAUTH } from "../../../protocol/omb/constants.js";
 import {
   encodeForm,
   OAuthUrlError,
@@ -14,7 +14,7 @@ import {
   percentEncode,
   signRequest,
   verifySignature,
-} from "../../../protocol/oauth.js";
+} from "../../../protocol/omb/oauth.js";
 import {
   hostileText,
   isWellFormed,

@@ -1,13 +1,13 @@
 /**
- * The OMB field rules (protocol/validate.ts) and license compatibility (protocol/license.ts)
+ * The OMB field rules (protocol/omb/validate.ts) and license compatibility (protocol/omb/license.ts)
  * judge every field a peer sends: they answer (or throw OmbValidationError) for any input,
  * in bounded time even on the longest strings let through.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { OMB, OMB_VERSION } from "../../../protocol/constants.js";
-import { isLicenseCompatible, LICENSE_MODES, licenseTerms } from "../../../protocol/license.js";
-import type { OmbProfile } from "../../../protocol/profile.js";
+import { OMB, OMB_VERSION } from "../../../protocol/omb/constants.js";
+import { isLicenseCompatible, LICENSE_MODES, licenseTerms } from "../../../protocol/omb/license.js";
+import type { OmbProfile } from "../../../protocol/omb/profile.js";
 import {
   isValidUri,
   LIBOMB_URL_SCHEMES,
@@ -16,7 +16,7 @@ import {
   validateNoticeParams,
   validateOmbVersion,
   validateProfile,
-} from "../../../protocol/validate.js";
+} from "../../../protocol/omb/validate.js";
 import { hostileText, onlyThrows, type Property, property, tokenSoup } from "../property.js";
 
 const URI_TOKENS = [

@@ -1,18 +1,18 @@
 /**
- * readXrds (protocol/xrds.ts) on hostile documents: it returns six usable endpoints or
+ * readXrds (protocol/omb/xrds.ts) on hostile documents: it returns six usable endpoints or
  * throws XrdsError, never anything else, and reads back whatever writeXrds wrote.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { TYPE, XRD_NS, XRDS_NS } from "../../../protocol/constants.js";
+import { TYPE, XRD_NS, XRDS_NS } from "../../../protocol/omb/constants.js";
 import {
   readXrds,
   writeXrds,
   type XrdsEndpoints,
   XrdsError,
   type XrdsErrorCode,
-} from "../../../protocol/xrds.js";
+} from "../../../protocol/omb/xrds.js";
 import {
   hostileText,
   mutated,

@@ -1,0 +1,139 @@
+import { Router } from "express";
+import {
+  HOOK_SIGNATURE_HEADER,
+  HOOK_TIMESTAMP_HEADER,
+  verifyHook,
+} from "../../contract/hook-signature.js";
+import { loginRoutes } from "../auth/login.js";
+import {
+  formFields,
+  OWNER_PATHS,
+  ownerForm,
+  ownerSessions,
+  publicPath,
+  requireOwner,
+} from "../auth/owner.js";
+import type { Context } from "../context.js";
+import { INBOX_JSON_SIGNED_TEXT, inboxExport } from "../inbox/export.js";
+import { profileCard, remoteLink } from "../omb/provider-page.js";
+import { unfollow } from "../omb/provider-unfollow.js";
+import { ProtocolError } from "../web/errors.js";
+import { html, page, type SafeHtml } from "../web/page.js";
+
+/** Rows shown per table on the status page. */
+const RECENT = 50;
+
+/**
+ * The owner's pages: login/logout, the status page (who follows the site, whom it follows,
+ * how deliveries go, what arrived) and the inbox as JSON for a build elsewhere.
+ */
+export function adminRoutes(ctx: Context): Router {
+  const router = Router();
+  const auth = ownerSessions(ctx);
+  router.use(loginRoutes(ctx));
+
+  router.get(OWNER_PATHS.status, ...requireOwner(ctx), async (req, res) => {
+    const csrf = await auth.csrfToken(req, res);
+    res.status(200).type("html").send(renderStatus(ctx, csrf));
+  });
+
+  router.post(OWNER_PATHS.unfollow, ...ownerForm(ctx), async (_req, res) => {
+    await unfollow(ctx, formFields(res).uri ?? "");
+    res.redirect(303, publicPath(ctx, OWNER_PATHS.status));
+  });
+
+  // Signed like the deploy hook, over the text "GET /admin/inbox.json": a build that holds
+  // FEDERATION_HOOK_SECRET can read it, nobody else. Read-only, so a replay inside the
+  // five-minute window only repeats an answer; signatures are not remembered.
+  router.get(OWNER_PATHS.inboxJson, (req, res) => {
+    const secret = ctx.config.secrets.hookSecret;
+    if (!secret) {
+      throw new ProtocolError(
+        503,
+        "The inbox endpoint needs FEDERATION_HOOK_SECRET set in the sidecar's environment.",
+      );
+    }
+    const check = verifyHook(
+      secret,
+      INBOX_JSON_SIGNED_TEXT,
+      req.get(HOOK_TIMESTAMP_HEADER),
+      req.get(HOOK_SIGNATURE_HEADER),
+    );
+    if (!check.ok) throw new ProtocolError(401, `inbox refused: ${check.reason}`);
+    const limit = Number(req.query.limit);
+    res.set("cache-control", "no-store");
+    res.json(inboxExport(ctx.store, Number.isInteger(limit) && limit > 0 ? limit : undefined));
+  });
+  return router;
+}
+
+function when(iso: string | undefined): string {
+  return iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "";
+}
+
+function table(head: string[], rows: SafeHtml[], empty: string): SafeHtml {
+  if (rows.length === 0) return html`<p>${empty}</p>`;
+  return html`<table><tr>${head.map((h) => html`<th>${h}</th>`)}</tr>${rows}</table>`;
+}
+
+/** Everything here from other sites (names, bios, URLs, notice text, errors) is escaped. */
+function renderStatus(ctx: Context, csrf: string): string {
+  const { store } = ctx;
+  const head = store.headSeq();
+  const sync = store.syncState();
+  const following = store.following().sort((a, b) => b.since.localeCompare(a.since));
+  const subscribers = store
+    .subscribers()
+    .sort((a, b) => b.subscribedAt.localeCompare(a.subscribedAt));
+  const destinations = store
+    .destinations()
+    .sort((a, b) => (b.failingSince ? 1 : 0) - (a.failingSince ? 1 : 0));
+  const nameOf = (uri: string) => store.followed(uri)?.profile.nickname ?? uri;
+
+  const followingRows = following.map(
+    (f) => html`<tr><td>${profileCard(f.profile)}</td><td>${when(f.since)}</td><td>
+<form method="post" action="${publicPath(ctx, OWNER_PATHS.unfollow)}"><input type="hidden" name="csrf" value="${csrf}">
+<input type="hidden" name="uri" value="${f.uri}"><button type="submit">Stop following</button></form></td></tr>`,
+  );
+  const subscriberRows = subscribers.map(
+    (s) =>
+      html`<tr><td>${remoteLink(s.profile.profile, s.profile.nickname)}</td><td>${s.profile.fullname}</td><td>${s.postNoticeUrl}</td><td>${when(s.subscribedAt)}</td></tr>`,
+  );
+  const destinationRows = destinations.map((d) => {
+    const state = d.gaveUpAt
+      ? html`<span class="error">gave up ${when(d.gaveUpAt)}: ${d.lastError ?? ""}</span>`
+      : d.failingSince
+        ? html`<span class="error">failing since ${when(d.failingSince)} (${d.attempts} attempts, next ${when(d.retryAt)}): ${d.lastError ?? ""}</span>`
+        : "ok";
+    return html`<tr><td>${d.url}</td><td>${Math.max(0, head - d.cursor)}</td><td>${state}</td></tr>`;
+  });
+  const failureRows = store
+    .failures(RECENT)
+    .map(
+      (f) =>
+        html`<tr><td>${when(f.at)}</td><td>${f.destination}</td><td>${f.subscriber ?? ""}</td><td>${f.status ?? ""}</td><td>${f.error}</td></tr>`,
+    );
+  const inboxRows = store
+    .inbox(RECENT)
+    .map(
+      (n) =>
+        html`<tr><td>${when(n.receivedAt)}</td><td>${nameOf(n.listeneeUri)}</td><td>${n.content}</td><td>${remoteLink(n.url, "open")}</td></tr>`,
+    );
+
+  return page(
+    "Federation status",
+    html`<h1>Federation status of ${ctx.config.siteUrl}</h1>
+<form method="post" action="${publicPath(ctx, OWNER_PATHS.logout)}"><input type="hidden" name="csrf" value="${csrf}"><button type="submit">Log out</button></form>
+<p class="step">Last manifest sync: ${sync.lastSyncAt ? when(sync.lastSyncAt) : "never"}${sync.lastSyncError ? html` — <span class="error">${sync.lastSyncError}</span>` : ""}</p>
+<h2>Following (${following.length})</h2>
+${table(["Author", "Since", ""], followingRows, "The site follows nobody yet. Type the site's URL into the subscribe form of someone's profile on an OMB service.")}
+<h2>Subscribers (${subscribers.length})</h2>
+${table(["Nickname", "Name", "Delivered to", "Since"], subscriberRows, "Nobody subscribes to the site yet.")}
+<h2>Deliveries</h2>
+${table(["Destination", "Pending", "State"], destinationRows, "No destinations.")}
+<h2>Permanent failures</h2>
+${table(["When", "Destination", "Subscriber", "HTTP", "Error"], failureRows, "None.")}
+<h2>Recent notices received</h2>
+${table(["Received", "From", "Notice", ""], inboxRows, "No notices received yet.")}`,
+  );
+}
