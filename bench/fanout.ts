@@ -20,13 +20,14 @@ import { parseArgs } from "node:util";
 import { OMB_SUCCESS_BODY } from "../protocol/omb/constants.js";
 import { encodeForm } from "../protocol/omb/oauth.js";
 import { parseConfig } from "../sidecar/config.js";
-import { createEvents } from "../sidecar/context.js";
 import { DeliveryWorker } from "../sidecar/delivery/worker.js";
 import { createLogger } from "../sidecar/log.js";
 import { HttpClient } from "../sidecar/net/client.js";
 import { noticeParams } from "../sidecar/omb/transport/entry-params.js";
-import { Store } from "../sidecar/store/store.js";
+import { composeSidecar } from "../sidecar/server.js";
+import { openStore } from "../sidecar/store/open.js";
 import { syncOnce } from "../sidecar/sync/syncer.js";
+import { ombFollower } from "../test/helpers/fixtures.js";
 import { testManifest, testNotice, writeManifest } from "../test/helpers/receiver-manifest.js";
 import { clamp, fmt, fsyncModes, median, out } from "./cli.js";
 import { startServer } from "./processes.js";
@@ -91,35 +92,30 @@ async function measure(
     dir,
     {},
   );
-  const store = await Store.open(dataFile, { fsync });
+  const store = await openStore(dataFile, { fsync });
   try {
     for (let start = 0; start < urls.length; start += 1000) {
-      const batch: Promise<void>[] = [];
+      const batch: Promise<unknown>[] = [];
       for (let i = start; i < Math.min(urls.length, start + 1000); i++) {
         const base = receiverUrls[i % receiverUrls.length] ?? "";
         const profile = { ...testManifest(SITE, []).profile, uri: `${base}/user/${i}` };
         batch.push(
-          store.saveSubscriber({
-            uri: profile.uri,
-            profile,
-            postNoticeUrl: urls[i] ?? "",
-            updateProfileUrl: `${base}/r/${i}/updateprofile`,
-            token: `t${i}`,
-            secret: `s${i}`,
-            subscribedAt: new Date().toISOString(),
-          }),
+          store.saveFollower(
+            ombFollower({
+              uri: profile.uri,
+              profile,
+              postNoticeUrl: urls[i] ?? "",
+              updateProfileUrl: `${base}/r/${i}/updateprofile`,
+              token: `t${i}`,
+              secret: `s${i}`,
+              subscribedAt: new Date().toISOString(),
+            }),
+          ),
         );
       }
       await Promise.all(batch);
     }
-    const deps = {
-      config,
-      store,
-      http,
-      siteHttp: http,
-      log: createLogger("warn"),
-      events: createEvents(),
-    };
+    const deps = composeSidecar(config, store, createLogger("warn"), { http });
     await writeManifest(manifestFile, testManifest(SITE, [0]));
     await syncOnce(deps, "bench"); // the first sync: archive only
 

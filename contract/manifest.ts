@@ -3,8 +3,11 @@ import { z } from "zod";
 /**
  * The contract between the plugin (which writes `/federation/manifest.json` at build time)
  * and the sidecar (which reads the published copy after a deploy). DESIGN.md "Contracts".
+ * Version 2 adds each post's title, HTML body, summary, tags, language and `updated`; the
+ * sidecar still reads version 1 (those fields absent). A post that was in an earlier
+ * manifest and is no longer in this one was removed: the sidecar's diff finds it.
  */
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 export const MANIFEST_PATH = "/federation/manifest.json";
 
 /**
@@ -34,22 +37,46 @@ export const manifestProfileSchema = z.object({
 export const manifestNoticeSchema = z.object({
   uri: httpUrl,
   url: httpUrl,
+  /** The post as a short plain-text notice (OMB's ≤ 140 characters). */
   content: text().min(1).max(10_000),
   published: z.iso.datetime({ offset: true }),
   license: text().max(2048),
+  // Version 2:
+  title: text().max(1000).optional(),
+  /** The post's rendered body (its template content, without the layout). */
+  html: text().max(1_000_000).optional(),
+  /** A teaser or the front matter's summary/description. */
+  summary: text().max(5000).optional(),
+  tags: z.array(text().min(1).max(200)).max(100).optional(),
+  /** BCP 47 language tag, or "" when unknown. */
+  language: text()
+    .max(35)
+    .refine(
+      (s) => s === "" || /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(s),
+      "must be a BCP 47 language tag",
+    )
+    .optional(),
+  /** Set when the post was edited after it was published (front matter `updated`). */
+  updated: z.iso.datetime({ offset: true }).optional(),
 });
 
-export const manifestSchema = z.object({
-  version: z.literal(MANIFEST_VERSION),
+const manifestBody = {
   generator: z.string().max(200).optional(),
   generated: z.iso.datetime({ offset: true }).optional(),
   profile: manifestProfileSchema,
   notices: z.array(manifestNoticeSchema).max(100_000),
-});
+};
+
+export const manifestSchema = z.discriminatedUnion("version", [
+  z.object({ version: z.literal(MANIFEST_VERSION), ...manifestBody }),
+  z.object({ version: z.literal(1), ...manifestBody }),
+]);
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestNotice = z.infer<typeof manifestNoticeSchema>;
 export type ManifestProfile = z.infer<typeof manifestProfileSchema>;
+/** The site's profile as the sidecar keeps and sends it. */
+export type SiteProfile = ManifestProfile;
 
 export class ManifestError extends Error {
   override name = "ManifestError";

@@ -1,3 +1,4 @@
+/** What the plugin derives from each post: short ids and its manifest notice. */
 import type { ManifestNotice } from "../contract/manifest.js";
 import {
   capNoticeOverride,
@@ -79,16 +80,32 @@ export class PostIndex {
     let notice = this.#notices.get(item);
     if (notice === undefined) {
       const url = absoluteUrl(this.options.siteUrl, item.url);
+      const updated = updatedOf(item);
       notice = {
         uri: url,
         url,
         content: this.#noticeText(item, url) || url,
         published: item.date.toISOString(),
         license: this.options.profile.license,
+        title: titleOf(item),
+        html: item.content ?? "",
+        summary: textField(item, ["summary", "description", "excerpt"]),
+        tags: this.#tags(item),
+        language: languageOf(item),
+        ...(updated ? { updated } : {}),
       };
       this.#notices.set(item, notice);
     }
     return notice;
+  }
+
+  /** The post's tags, without the collection tag that makes it a post (nor Eleventy's "all"). */
+  #tags(item: CollectionItem): string[] {
+    const raw = item.data.tags;
+    const list = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw : [];
+    const skip = new Set([this.options.collection, "all"]);
+    const tags = list.filter((t): t is string => typeof t === "string" && t !== "" && !skip.has(t));
+    return [...new Set(tags)].slice(0, 100).map((t) => t.slice(0, 200));
   }
 
   #noticeText(item: CollectionItem & { url: string }, url: string): string {
@@ -109,15 +126,50 @@ export class PostIndex {
       }
       return capped.text;
     }
-    // YAML reads `title: 2024` as a number: still the title.
-    const { title: t } = item.data;
-    const title = typeof t === "string" || typeof t === "number" ? String(t) : "";
     return renderNoticeText(this.options.noticeTemplate, {
-      title,
+      title: titleOf(item),
       url,
       shortUrl: this.#shortUrl(item, url),
       siteUrl: this.options.siteUrl,
       teaser: noticeTeaser(item.data, item.content ?? ""),
     });
   }
+}
+
+/** The front matter title; YAML reads `title: 2024` as a number: still the title. */
+function titleOf(item: CollectionItem): string {
+  const t = item.data.title;
+  return typeof t === "string" || typeof t === "number" ? String(t) : "";
+}
+
+/** The first of `names` that front matter sets to text. */
+function textField(item: CollectionItem, names: string[]): string {
+  for (const name of names) {
+    const v = item.data[name];
+    if (typeof v === "string" && v.trim() !== "") return v.trim();
+  }
+  return "";
+}
+
+/** `lang` or `language` from the post's data (a site-wide `lang` in _data counts), if a BCP 47 tag. */
+function languageOf(item: CollectionItem): string {
+  const lang = textField(item, ["lang", "language"]);
+  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(lang) ? lang : "";
+}
+
+/**
+ * Front matter `updated` (a date, or text a Date reads), when it is after the published
+ * date: the post was edited. Anything else is refused with what to write.
+ */
+function updatedOf(item: CollectionItem): string | undefined {
+  const v = item.data.updated;
+  if (v === undefined || v === null || v === "") return undefined;
+  const date = v instanceof Date ? v : typeof v === "string" ? new Date(v) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new PostFrontMatterError(
+      `eleventy-federation: front matter "updated" in ${item.inputPath} must be a date, got ${JSON.stringify(v)}. ` +
+        "Fix: write it as 2024-05-01 or 2024-05-01T12:00:00Z, or remove the line.",
+    );
+  }
+  return date.getTime() > item.date.getTime() ? date.toISOString() : undefined;
 }

@@ -1,11 +1,10 @@
+/** The sidecar's Express app: each wing's routes, the hooks, the owner's pages, a served site. */
 import express from "express";
 import { SIDECAR_PATHS } from "../contract/public-paths.js";
 import { XRDS_CONTENT_TYPE } from "../protocol/omb/constants.js";
 import { adminRoutes } from "./admin/routes.js";
 import { OWNER_PATHS } from "./auth/owner.js";
 import type { Context } from "./context.js";
-import { providerRoutes } from "./omb/provider-routes.js";
-import { subscribeRoutes } from "./omb/subscribe-routes.js";
 import { hookRoutes } from "./sync/hook-routes.js";
 import { errorHandler, notFound } from "./web/errors.js";
 import { securityHeaders, underAny } from "./web/security-headers.js";
@@ -51,8 +50,7 @@ export function createApp(ctx: Context, opts: AppOptions = {}): express.Express 
     next();
   });
   const sidecar = express.Router();
-  sidecar.use(subscribeRoutes(ctx));
-  sidecar.use(providerRoutes(ctx));
+  for (const wing of ctx.wings.values()) sidecar.use(wing.routes(ctx));
   sidecar.use(hookRoutes(ctx));
   sidecar.use(adminRoutes(ctx));
   app.use(sidecar);

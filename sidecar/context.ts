@@ -1,10 +1,17 @@
-import { EventEmitter } from "node:events";
+/** What every part of the running sidecar shares; built once, in server.ts. */
+import type { OwnerSessions } from "./auth/session.js";
 import type { Config } from "./config.js";
+import type { Transports } from "./delivery/transport.js";
+import type { SidecarEvents } from "./events.js";
 import type { Logger } from "./log.js";
 import { HttpClient } from "./net/client.js";
 import type { Store } from "./store/store.js";
+import type { Protocol } from "./store/types.js";
+import type { HookCommands } from "./sync/hook-commands.js";
+import type { SiteProfileSource } from "./sync/site-profile.js";
+import type { Syncer } from "./sync/syncer.js";
+import type { Wing } from "./wing.js";
 
-/** What every part of the running sidecar shares. */
 export interface Context {
   config: Config;
   store: Store;
@@ -16,17 +23,19 @@ export interface Context {
    */
   siteHttp: HttpClient;
   log: Logger;
-  /**
-   * "outbound": new entries were appended to the outbound log (wakes the delivery worker);
-   * "inbox": a notice arrived from someone the site follows.
-   */
-  events: EventEmitter;
-}
-
-export function createEvents(): EventEmitter {
-  const events = new EventEmitter();
-  events.setMaxListeners(50);
-  return events;
+  events: SidecarEvents;
+  /** The one sync runner: hook routes, the poller and commands share it. */
+  syncer: Syncer;
+  /** The owner's login sessions (authorize and status pages). */
+  owner: OwnerSessions;
+  /** What `POST /hooks/command` can run. */
+  commands: HookCommands;
+  /** One transport per protocol wing, for the worker and the sync plan. */
+  transports: Transports;
+  /** The site's own profile: the last synced one, else the manifest read now. */
+  siteProfile: SiteProfileSource;
+  /** The protocol wings this sidecar speaks. */
+  wings: ReadonlyMap<Protocol, Wing>;
 }
 
 /** `Context.http`: SSRF-guarded, with a connection per delivery slot. */

@@ -1,14 +1,29 @@
+/** The composition root: builds the store, clients, wings, worker, syncer and routes, and runs them. */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
+import { OwnerSessions } from "./auth/session.js";
 import type { Config } from "./config.js";
-import { type Context, createEvents, createHttp, createSiteHttp } from "./context.js";
+import { type Context, createHttp, createSiteHttp } from "./context.js";
+import { Transports } from "./delivery/transport.js";
 import { DeliveryWorker } from "./delivery/worker.js";
+import { createEvents } from "./events.js";
+import { followingCommands } from "./following/unfollow.js";
 import { startInboxSync } from "./inbox/sync.js";
 import { createLogger, type Logger } from "./log.js";
-import { Store } from "./store/store.js";
+import type { HttpClient } from "./net/client.js";
+import { ombWing } from "./omb/wing.js";
+import { openStore } from "./store/open.js";
+import type { Store } from "./store/store.js";
+import { HookCommands } from "./sync/hook-commands.js";
+import { coreCommands } from "./sync/hook-routes.js";
 import { checkPollSchedule, startPoller } from "./sync/poller.js";
-import { syncerFor } from "./sync/syncer.js";
+import { SiteProfileSource } from "./sync/site-profile.js";
+import { Syncer } from "./sync/syncer.js";
+import type { Wing } from "./wing.js";
+
+/** The protocols this sidecar speaks: one line per wing. */
+const WINGS: readonly Wing[] = [ombWing];
 
 /** The sidecar could not listen where its config says: the message says why and what to do. */
 export class ListenError extends Error {
@@ -28,6 +43,40 @@ export interface RunningSidecar {
   close(): Promise<void>;
 }
 
+/**
+ * Every shared piece of a sidecar around an open store: what `startSidecar` runs, and what
+ * tests and the CLI use without a server. `close` releases the HTTP clients (not the store).
+ */
+export function composeSidecar(
+  config: Config,
+  store: Store,
+  log: Logger,
+  opts: { wings?: readonly Wing[]; http?: HttpClient } = {},
+): Context & { closeClients(): Promise<void> } {
+  const wings = opts.wings ?? WINGS;
+  const http = opts.http ?? createHttp(config);
+  const siteHttp = createSiteHttp();
+  const events = createEvents();
+  const core = { config, store, http, log, events };
+  const transports = new Transports(wings.map((w) => w.transport(core)));
+  const commands = followingCommands(coreCommands(new HookCommands()));
+  for (const w of wings) w.commands?.(commands);
+  return {
+    ...core,
+    siteHttp,
+    transports,
+    commands,
+    syncer: new Syncer({ config, store, siteHttp, log, events, transports }),
+    owner: new OwnerSessions(store, config),
+    siteProfile: new SiteProfileSource({ config, store, siteHttp, log }),
+    wings: new Map(wings.map((w) => [w.protocol, w])),
+    async closeClients() {
+      await http.close();
+      await siteHttp.close();
+    },
+  };
+}
+
 /** Opens the store, starts the HTTP service and the background work; `close` stops all. */
 export async function startSidecar(
   config: Config,
@@ -35,7 +84,7 @@ export async function startSidecar(
 ): Promise<RunningSidecar> {
   const log = opts.log ?? createLogger(config.logLevel);
   checkPollSchedule(config.poll.schedule);
-  const store = await Store.open(config.dataFile, {
+  const store = await openStore(config.dataFile, {
     fsync: config.fsync,
     onBackgroundError: (err) =>
       log.error(
@@ -43,9 +92,7 @@ export async function startSidecar(
         "store compaction failed (disk full?); the journal keeps every change, the next compaction retries",
       ),
   });
-  const http = createHttp(config);
-  const siteHttp = createSiteHttp();
-  const ctx: Context = { config, store, http, siteHttp, log, events: createEvents() };
+  const ctx = composeSidecar(config, store, log);
   const app = createApp(ctx, { siteDir: opts.siteDir });
   let server: Server;
   try {
@@ -57,8 +104,7 @@ export async function startSidecar(
     });
   } catch (e) {
     await store.close();
-    await http.close();
-    await siteHttp.close();
+    await ctx.closeClients();
     const code = (e as NodeJS.ErrnoException).code;
     throw new ListenError(
       code === "EADDRINUSE"
@@ -76,7 +122,7 @@ export async function startSidecar(
   // Background work: resume every destination's deliveries, and poll the manifest if asked.
   const worker = new DeliveryWorker(ctx);
   worker.start();
-  const poller = startPoller(ctx, syncerFor(ctx));
+  const poller = startPoller(ctx, ctx.syncer);
   const inboxSync = startInboxSync(ctx);
 
   let closing: Promise<void> | null = null;
@@ -87,11 +133,10 @@ export async function startSidecar(
         server.closeIdleConnections();
       });
       await poller.stop();
-      await syncerFor(ctx).idle();
+      await ctx.syncer.idle();
       await worker.stop();
       await inboxSync.close();
-      await http.close();
-      await siteHttp.close();
+      await ctx.closeClients();
       await store.close();
       log.info("sidecar stopped");
       log.flush();

@@ -6,10 +6,9 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { createApp } from "../sidecar/app.js";
 import { parseConfig } from "../sidecar/config.js";
-import { createEvents } from "../sidecar/context.js";
 import { createLogger } from "../sidecar/log.js";
-import { HttpClient } from "../sidecar/net/client.js";
-import { Store } from "../sidecar/store/store.js";
+import { composeSidecar } from "../sidecar/server.js";
+import { openStore } from "../sidecar/store/open.js";
 
 let dir: string;
 let base: string;
@@ -26,20 +25,16 @@ before(async () => {
     dir,
     {},
   );
-  const store = await Store.open(":memory:");
-  const http = new HttpClient({ allowPrivateNetworks: true });
-  const log = createLogger("silent");
-  const app = createApp(
-    { config, store, http, siteHttp: http, log, events: createEvents() },
-    { siteDir: dir },
-  );
+  const store = await openStore(":memory:");
+  const ctx = composeSidecar(config, store, createLogger("silent"));
+  const app = createApp(ctx, { siteDir: dir });
   const server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = async () => {
     server.close();
     server.closeAllConnections();
-    await http.close();
+    await ctx.closeClients();
     await store.close();
   };
 });

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import type { FileConfig } from "../sidecar/config.js";
-import { Store } from "../sidecar/store/store.js";
+import { openStore } from "../sidecar/store/open.js";
 import { callDeployHook } from "./helpers/deploy-hook.js";
+import { ombFollower, recordSync } from "./helpers/fixtures.js";
 import { readStore } from "./helpers/read-store.js";
 import { startReceiver, type TestReceiver, waitFor } from "./helpers/receiver.js";
 import { testManifest, testNotice, writeManifest } from "./helpers/receiver-manifest.js";
@@ -60,23 +61,26 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
     await writeFile(configFile, JSON.stringify(config));
 
     // Subscribers seeded in the sidecar's store; posts 1 and 2 were published before.
-    const seed = await Store.open(dataFile);
+    const seed = await openStore(dataFile);
     for (let i = 0; i < DESTINATIONS; i++) {
       const r = at(i);
       const uri = `http://listener${i}.example/user/1`;
       r.secrets.set(`tok${i}`, `sec${i}`);
-      await seed.saveSubscriber({
-        uri,
-        profile: { ...testManifest(SITE, []).profile, uri, nickname: `u${i}` },
-        postNoticeUrl: r.postNoticeUrl(i),
-        updateProfileUrl: r.updateProfileUrl(i),
-        token: `tok${i}`,
-        secret: `sec${i}`,
-        subscribedAt: new Date().toISOString(),
-      });
+      await seed.saveFollower(
+        ombFollower({
+          uri,
+          profile: { ...testManifest(SITE, []).profile, uri, nickname: `u${i}` },
+          postNoticeUrl: r.postNoticeUrl(i),
+          updateProfileUrl: r.updateProfileUrl(i),
+          token: `tok${i}`,
+          secret: `sec${i}`,
+          subscribedAt: new Date().toISOString(),
+        }),
+      );
     }
     const before = testManifest(SITE, [1, 2]);
-    await seed.applySync(
+    await recordSync(
+      seed,
       [],
       before.notices.map((n) => n.uri),
       { initialized: true, profile: { ...before.profile } },
@@ -135,7 +139,10 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
     kill();
     await current?.exited;
     const caughtUp = () =>
-      readStore(dataFile, (s) => s.destinations().every((d) => d.cursor === s.headSeq()));
+      readStore(dataFile, async (s) => {
+        const head = await s.headSeq();
+        return (await s.destinations()).every((d) => d.cursor === head);
+      });
     current = await startSidecar(configFile);
     await waitFor(caughtUp, "every cursor at the head after the last restart", 60_000);
     await current.stop();
@@ -159,15 +166,15 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
         "every push validly signed",
       );
     }
-    const store = await Store.open(dataFile, { readOnly: true });
+    const store = await openStore(dataFile, { readOnly: true });
     try {
-      const head = store.headSeq();
+      const head = await store.headSeq();
       assert.equal(head, NEW_POSTS.length, "each new post appended once, despite the resyncs");
       assert.ok(
-        store.destinations().every((d) => d.cursor === head),
+        (await store.destinations()).every((d) => d.cursor === head),
         "every cursor at the head",
       );
-      assert.deepEqual(store.failures(), []);
+      assert.deepEqual(await store.failures(), []);
     } finally {
       await store.close();
     }

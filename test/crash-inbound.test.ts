@@ -88,7 +88,7 @@ test(`SIGKILL ${KILLS} times during inbound postNotice under load: every 200 is 
       );
     }
     await site.proc?.stop();
-    const stored = await readStore(site.dataFile, (s) => s.inbox().length);
+    const stored = await readStore(site.dataFile, async (s) => (await s.inbox()).length);
     assert.ok(stored >= accepted.size, "the inbox holds at least every acknowledged notice");
     t.diagnostic(
       `seed ${seed}: ${kills} SIGKILLs mid-stream, ${accepted.size} notices acknowledged, 0 lost; ${stored - accepted.size} of ${inFlight} unanswered notices were stored too`,

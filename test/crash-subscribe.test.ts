@@ -57,7 +57,7 @@ test(`SIGKILL ${KILLS} times during subscribe callbacks: every flow that showed 
       succeeded.push(...uris);
       const stored = await readStore(
         site.dataFile,
-        (s) => new Set(s.subscribers().map((x) => x.uri)),
+        async (s) => new Set((await s.followers()).map((x) => x.id)),
       );
       const lost = succeeded.filter((u) => !stored.has(u));
       assert.deepEqual(lost, [], `after kill ${k + 1}: subscribers whose flow showed success`);
@@ -78,7 +78,7 @@ test(`SIGKILL ${KILLS} times during subscribe callbacks: every flow that showed 
     await site.proc?.stop();
     const stored = await readStore(
       site.dataFile,
-      (s) => new Set(s.subscribers().map((x) => x.uri)),
+      async (s) => new Set((await s.followers()).map((x) => x.id)),
     );
     assert.deepEqual(
       succeeded.filter((u) => !stored.has(u)),

@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { stat } from "node:fs/promises";
 import { test } from "node:test";
-import { Store } from "../sidecar/store/store.js";
+import { openStore } from "../sidecar/store/open.js";
+import type { Store } from "../sidecar/store/store.js";
+import { ombFollower } from "./helpers/fixtures.js";
 import { readStore } from "./helpers/read-store.js";
 import { startReceiver, type TestReceiver } from "./helpers/receiver.js";
 import { testManifest } from "./helpers/receiver-manifest.js";
@@ -46,19 +48,21 @@ test(`SIGKILL ${KILLS} times during deploy syncs: all or nothing, a re-sync comp
   const receiver: TestReceiver = await startReceiver();
   try {
     // Two subscribers at two destinations, written before the sidecar starts.
-    const seedStore = await Store.open(site.dataFile);
+    const seedStore = await openStore(site.dataFile);
     for (let i = 0; i < DESTINATIONS; i++) {
       const uri = `http://listener${i}.example/user/1`;
       receiver.secrets.set(`tok${i}`, `sec${i}`);
-      await seedStore.saveSubscriber({
-        uri,
-        profile: { ...testManifest(site.url, []).profile, uri, nickname: `l${i}` },
-        postNoticeUrl: receiver.postNoticeUrl(i),
-        updateProfileUrl: receiver.updateProfileUrl(i),
-        token: `tok${i}`,
-        secret: `sec${i}`,
-        subscribedAt: new Date().toISOString(),
-      });
+      await seedStore.saveFollower(
+        ombFollower({
+          uri,
+          profile: { ...testManifest(site.url, []).profile, uri, nickname: `l${i}` },
+          postNoticeUrl: receiver.postNoticeUrl(i),
+          updateProfileUrl: receiver.updateProfileUrl(i),
+          token: `tok${i}`,
+          secret: `sec${i}`,
+          subscribedAt: new Date().toISOString(),
+        }),
+      );
     }
     await seedStore.close();
     await site.start();
@@ -90,10 +94,7 @@ test(`SIGKILL ${KILLS} times during deploy syncs: all or nothing, a re-sync comp
 
       // As the dead process left it: the whole batch or none of it.
       const uris = siteNotices(site, batch).map((n) => n.uri);
-      const after = await readStore(site.dataFile, (s) => ({
-        head: s.headSeq(),
-        published: uris.filter((u) => s.isPublished(u)).length,
-      }));
+      const after = await readStore(site.dataFile, publishedOf(uris));
       assert.ok(
         (after.head === head && after.published === 0) ||
           (after.head === head + BATCH && after.published === BATCH),
@@ -108,10 +109,7 @@ test(`SIGKILL ${KILLS} times during deploy syncs: all or nothing, a re-sync comp
       // The restart and the same hook again: the batch is logged exactly once.
       await site.start();
       assert.equal(await callHook(site), 200, "re-sync after the restart");
-      const synced = await readStore(site.dataFile, (s) => ({
-        head: s.headSeq(),
-        published: uris.filter((u) => s.isPublished(u)).length,
-      }));
+      const synced = await readStore(site.dataFile, publishedOf(uris));
       assert.deepEqual(synced, { head: head + BATCH, published: BATCH }, `re-sync ${k + 1}`);
       head = synced.head;
     }
@@ -136,9 +134,9 @@ test(`SIGKILL ${KILLS} times during deploy syncs: all or nothing, a re-sync comp
       receiver.pushes.every((p) => p.signatureValid === true),
       "every push signed",
     );
-    const final = await readStore(site.dataFile, (s) => ({
-      head: s.headSeq(),
-      cursors: s.destinations().map((d) => d.cursor),
+    const final = await readStore(site.dataFile, async (s) => ({
+      head: await s.headSeq(),
+      cursors: (await s.destinations()).map((d) => d.cursor),
     }));
     assert.equal(final.head, KILLS * BATCH, "each notice logged once");
     assert.deepEqual(final.cursors, Array(DESTINATIONS).fill(final.head), "cursors at the head");
@@ -150,3 +148,11 @@ test(`SIGKILL ${KILLS} times during deploy syncs: all or nothing, a re-sync comp
     await receiver.close();
   }
 });
+
+/** The log's head and how many of `uris` are published, read from a store. */
+function publishedOf(uris: string[]) {
+  return async (s: Store) => {
+    const published = await s.publishedPosts();
+    return { head: await s.headSeq(), published: uris.filter((u) => published.has(u)).length };
+  };
+}

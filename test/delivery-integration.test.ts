@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import type { Manifest } from "../contract/manifest.js";
 import type { Store } from "../sidecar/store/store.js";
 import { callDeployHook } from "./helpers/deploy-hook.js";
+import { ombDestination } from "./helpers/fixtures.js";
 import { readStore as inStore } from "./helpers/read-store.js";
 import { waitFor } from "./helpers/receiver.js";
 import { testManifest, testNotice, writeManifest } from "./helpers/receiver-manifest.js";
@@ -77,7 +78,7 @@ after(async () => {
 
 describe("delivery to reference listeners", () => {
   it("the first sync records the existing posts and floods nobody", async () => {
-    assert.equal(await readStore((s) => s.subscribers().length), 6);
+    assert.equal(await readStore(async (s) => (await s.followers()).length), 6);
     const first = await deploy(manifest([1, 2]));
     assert.equal(first.outcome, "first-sync");
     assert.equal(first.archived, 2);
@@ -140,7 +141,7 @@ describe("delivery to reference listeners", () => {
         "the others are served meanwhile",
       );
     }
-    const failing = await readStore((s) => s.destination(`${down.url}/postnotice`));
+    const failing = await readStore((s) => s.destination(ombDestination(`${down.url}/postnotice`)));
     assert.ok((failing?.attempts ?? 0) >= 1);
     assert.match(failing?.lastError ?? "", /HTTP 503/);
     await down.control({ postNotice: "ok" });
@@ -157,7 +158,7 @@ describe("delivery to reference listeners", () => {
     await l.control({ postNotice: "403", pushTimes: 1 });
     await deploy(manifest([1, 2, 3, 4, 5, 6, 7]));
     await waitFor(async () => (await received(l)).length === 5, "notice 7 via the other token");
-    const subs = await readStore((s) => s.subscribersAt(`${l.url}/postnotice`));
+    const subs = await readStore((s) => s.followersAt(ombDestination(`${l.url}/postnotice`)));
     assert.equal(subs.length, 1);
     const failures = await readStore((s) => s.failures());
     assert.ok(failures.some((f) => f.status === 403 && f.destination === `${l.url}/postnotice`));
@@ -170,12 +171,14 @@ describe("delivery to reference listeners", () => {
     await l.control({ unsubscribe: SITE_URL });
     await deploy(manifest([1, 2, 3, 4, 5, 6, 7, 8]));
     await waitFor(
-      async () => (await readStore((s) => s.destination(`${l.url}/postnotice`))) === undefined,
+      async () =>
+        (await readStore((s) => s.destination(ombDestination(`${l.url}/postnotice`)))) ===
+        undefined,
       "destination dropped",
     );
     for (const x of listeners.slice(0, 2))
       await waitFor(async () => (await received(x)).length === 6, "others get 8");
-    assert.equal(await readStore((s) => s.subscribers().length), 4);
+    assert.equal(await readStore(async (s) => (await s.followers()).length), 4);
   });
 
   it("a profile change is pushed once with all nine fields; an unchanged profile is not", async () => {
@@ -222,6 +225,6 @@ describe("delivery to reference listeners", () => {
     const [first] = listeners;
     assert.ok(first);
     await cli("subscribers", "remove", first.userUri(1), "--url", sidecar.url);
-    assert.equal(await readStore((s) => s.subscribers().length), 3);
+    assert.equal(await readStore(async (s) => (await s.followers()).length), 3);
   });
 });

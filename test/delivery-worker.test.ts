@@ -6,12 +6,15 @@ import { after, test } from "node:test";
 import { DEFAULT_LICENSE } from "../protocol/omb/constants.js";
 import type { OmbProfile } from "../protocol/omb/profile.js";
 import { parseConfig } from "../sidecar/config.js";
-import { createEvents } from "../sidecar/context.js";
-import { DeliveryWorker } from "../sidecar/delivery/worker.js";
+import type { DeliveryWorker } from "../sidecar/delivery/worker.js";
+import { createEvents } from "../sidecar/events.js";
 import { createLogger } from "../sidecar/log.js";
 import { HttpClient } from "../sidecar/net/client.js";
-import { Store } from "../sidecar/store/store.js";
-import type { ManifestNotice, Subscriber } from "../sidecar/store/types.js";
+import { openStore } from "../sidecar/store/open.js";
+import type { Store } from "../sidecar/store/store.js";
+import type { ManifestNotice, OmbFollower } from "../sidecar/store/types.js";
+import { ombWorker } from "./helpers/delivery.js";
+import { ombDestination, ombFollower, recordSync } from "./helpers/fixtures.js";
 import { startReceiver, type TestReceiver, waitFor } from "./helpers/receiver.js";
 
 const SITE = "https://site.example/";
@@ -46,7 +49,7 @@ interface Setup {
   receiver: TestReceiver;
   store: Store;
   worker: DeliveryWorker;
-  subs: Subscriber[];
+  subs: OmbFollower[];
   /** Appends notices (and wakes the worker through the "outbound" event). */
   publish(...notices: ManifestNotice[]): Promise<number[]>;
   close(): Promise<void>;
@@ -68,7 +71,7 @@ async function setup(
     dirs.push(dir);
     dataFile = path.join(dir, "store.json");
   }
-  const store = await Store.open(dataFile, { fsync: false });
+  const store = await openStore(dataFile, { fsync: false });
   const config = parseConfig(
     {
       siteUrl: SITE,
@@ -92,10 +95,10 @@ async function setup(
     totalTimeoutMs: 600,
   });
   const events = createEvents();
-  const subs: Subscriber[] = [];
+  const subs: OmbFollower[] = [];
   for (let d = 0; d < (opts.destinations ?? 3); d++) {
     for (let s = 0; s < (opts.perDestination ?? 1); s++) {
-      const sub: Subscriber = {
+      const sub = ombFollower({
         uri: `http://listener.example/user/${d}-${s}`,
         profile: { ...PROFILE, uri: `http://listener.example/user/${d}-${s}`, nickname: `u${s}` },
         postNoticeUrl: receiver.postNoticeUrl(d),
@@ -103,14 +106,14 @@ async function setup(
         token: `tok-${d}-${s}`,
         secret: `sec-${d}-${s}`,
         subscribedAt: new Date().toISOString(),
-      };
-      receiver.secrets.set(sub.token, sub.secret);
-      await store.saveSubscriber(sub);
+      });
+      receiver.secrets.set(sub.credentials.token, sub.credentials.secret);
+      await store.saveFollower(sub);
       subs.push(sub);
     }
   }
-  await store.applySync([], [], { initialized: true, profile: PROFILE });
-  const worker = new DeliveryWorker({ config, store, http, log: createLogger("silent"), events });
+  await recordSync(store, [], [], { initialized: true, profile: PROFILE });
+  const worker = ombWorker({ config, store, http, log: createLogger("silent"), events });
   if (opts.start !== false) worker.start();
   return {
     receiver,
@@ -118,10 +121,11 @@ async function setup(
     worker,
     subs,
     publish: async (...notices) => {
-      const seqs = await store.applySync(
+      const seqs = await recordSync(
+        store,
         notices.map((n) => ({ kind: "notice" as const, notice: n })),
         [],
-        store.syncState(),
+        await store.syncState(),
       );
       events.emit("outbound");
       return seqs;
@@ -135,8 +139,13 @@ async function setup(
   };
 }
 
-const caughtUp = (s: Setup) => () =>
-  s.store.destinations().every((d) => d.cursor === s.store.headSeq());
+const caughtUp = (s: Setup) => async () => {
+  const head = await s.store.headSeq();
+  return (await s.store.destinations()).every((d) => d.cursor === head);
+};
+const destinations = (s: Setup) => s.store.destinations();
+const destinationAt = (s: Setup, d: number) =>
+  s.store.destination(ombDestination(s.receiver.postNoticeUrl(d)));
 
 test("each notice goes once to each destination, in order, validly signed; one store write per delivery", async () => {
   const s = await setup({ destinations: 6, perDestination: 2, file: true });
@@ -153,7 +162,7 @@ test("each notice goes once to each destination, in order, validly signed; one s
     assert.equal(s.worker.counts.delivered, 12);
     // the sync's applySync plus at most one (group-committed) journal write per delivery
     assert.ok(s.store.stats.writes - writesBefore <= 1 + 12, `writes ${s.store.stats.writes}`);
-    assert.ok(s.store.destinations().every((d) => d.attempts === 0 && !d.lastError));
+    assert.ok((await destinations(s)).every((d) => d.attempts === 0 && !d.lastError));
   } finally {
     await s.close();
   }
@@ -168,19 +177,19 @@ test("a destination that fails (500, reset, wrong body, hang) is retried until i
     s.receiver.setMode("hang", 3);
     await s.publish(notice(1));
     await waitFor(
-      () => s.store.destinations().every((d) => d.attempts >= 2),
+      async () => (await destinations(s)).every((d) => d.attempts >= 2),
       "two failed attempts everywhere",
     );
-    const errors = s.store.destinations().map((d) => d.lastError ?? "");
+    const errors = (await destinations(s)).map((d) => d.lastError ?? "");
     assert.ok(errors.some((e) => /HTTP 500/.test(e)));
     assert.ok(errors.some((e) => /^reset|^http/.test(e)));
     assert.ok(errors.some((e) => /HTTP 200 without/.test(e)));
     assert.ok(errors.some((e) => /^timeout/.test(e)));
-    assert.ok(s.store.destinations().every((d) => d.cursor === 0 && d.failingSince));
+    assert.ok((await destinations(s)).every((d) => d.cursor === 0 && d.failingSince));
     for (let d = 0; d < 4; d++) s.receiver.setMode("ok", d);
     await waitFor(caughtUp(s), "recovery", 15_000);
     for (let d = 0; d < 4; d++) assert.deepEqual(s.receiver.notices(d), [notice(1).uri]);
-    assert.ok(s.store.destinations().every((d) => d.attempts === 0 && !d.failingSince));
+    assert.ok((await destinations(s)).every((d) => d.attempts === 0 && !d.failingSince));
   } finally {
     await s.close();
   }
@@ -189,15 +198,15 @@ test("a destination that fails (500, reset, wrong body, hang) is retried until i
 test("a 403 removes that subscription loudly and the next subscriber's token is used", async () => {
   const s = await setup({ destinations: 2, perDestination: 2 });
   try {
-    const revoked = s.subs.find((x) => x.postNoticeUrl === s.receiver.postNoticeUrl(0));
+    const revoked = s.subs.find((x) => x.credentials.postNoticeUrl === s.receiver.postNoticeUrl(0));
     assert.ok(revoked);
-    s.receiver.revoked.add(revoked.token);
+    s.receiver.revoked.add(revoked.credentials.token);
     await s.publish(notice(1));
     await waitFor(caughtUp(s), "delivery");
     assert.deepEqual(s.receiver.notices(0), [notice(1).uri]);
-    assert.equal(s.store.subscriber(revoked.uri), undefined);
-    assert.equal(s.store.subscribers().length, 3);
-    const failure = s.store.failures().find((f) => f.subscriber === revoked.uri);
+    assert.equal(await s.store.follower(revoked.id), undefined);
+    assert.equal((await s.store.followers()).length, 3);
+    const failure = (await s.store.failures()).find((f) => f.subscriber === revoked.id);
     assert.equal(failure?.status, 403);
     assert.match(failure?.error ?? "", /revoked.*Revoked accesstoken/);
   } finally {
@@ -210,12 +219,13 @@ test("when every subscriber at a destination revoked us, the destination is gone
   try {
     s.receiver.setMode("403", 1);
     await s.publish(notice(1));
-    await waitFor(() => s.store.destinations().length === 1, "destination 1 dropped");
+    await waitFor(async () => (await destinations(s)).length === 1, "destination 1 dropped");
     await waitFor(caughtUp(s), "delivery");
     await s.worker.idle();
-    assert.equal(s.store.subscribersAt(s.receiver.postNoticeUrl(1)).length, 0);
+    const at1 = await s.store.followersAt(ombDestination(s.receiver.postNoticeUrl(1)));
+    assert.equal(at1.length, 0);
     assert.equal(s.worker.counts.gone, 1);
-    assert.equal(s.store.failures().filter((f) => f.status === 403).length, 2);
+    assert.equal((await s.store.failures()).filter((f) => f.status === 403).length, 2);
     assert.deepEqual(s.receiver.notices(0), [notice(1).uri]);
   } finally {
     await s.close();
@@ -232,7 +242,7 @@ test("a 400 is a permanent failure for that entry: recorded, and the next entry 
     await s.publish(notice(1), notice(2));
     await waitFor(caughtUp(s), "delivery");
     assert.deepEqual(s.receiver.notices(0), [notice(2).uri]);
-    const [failure] = s.store.failures();
+    const [failure] = await s.store.failures();
     assert.equal(failure?.seq, 1);
     assert.equal(failure?.status, 400);
     assert.equal(s.worker.counts.refused, 1);
@@ -245,8 +255,8 @@ test("profile entries go to updateProfile with all nine fields", async () => {
   const s = await setup({ destinations: 2, perDestination: 3 });
   try {
     const changed = { ...PROFILE, fullname: "Ann B.", avatar: "" };
-    await s.store.applySync([{ kind: "profile", profile: changed }], [], {
-      ...s.store.syncState(),
+    await recordSync(s.store, [{ kind: "profile", profile: changed }], [], {
+      ...(await s.store.syncState()),
       profile: changed,
     });
     s.worker.wake();
@@ -273,8 +283,10 @@ test("a destination failing past the give-up horizon is given up, recorded and s
   try {
     s.receiver.setMode("500", 0);
     await s.publish(notice(1));
-    await waitFor(() => !!s.store.destination(s.receiver.postNoticeUrl(0))?.gaveUpAt, "give-up");
-    const failure = s.store.failures().find((f) => f.destination === s.receiver.postNoticeUrl(0));
+    await waitFor(async () => !!(await destinationAt(s, 0))?.gaveUpAt, "give-up");
+    const failure = (await s.store.failures()).find(
+      (f) => f.destination === s.receiver.postNoticeUrl(0),
+    );
     assert.match(failure?.error ?? "", /gave up after \d+ attempts.*HTTP 500/);
     assert.deepEqual(s.receiver.notices(1), [notice(1).uri]);
     const pushes = s.receiver.pushes.length;
@@ -296,12 +308,9 @@ test("429 with Retry-After waits at least that long", async () => {
     s.receiver.setMode("503-retry-after", 0);
     await s.publish(notice(1));
     await waitFor(() => s.receiver.pushes.length === 1, "first attempt");
-    const d = s.store.destination(s.receiver.postNoticeUrl(0));
-    await waitFor(
-      () => (s.store.destination(s.receiver.postNoticeUrl(0))?.attempts ?? 0) > 0,
-      "retry state",
-    );
-    const retryAt = Date.parse(s.store.destination(s.receiver.postNoticeUrl(0))?.retryAt ?? "");
+    const d = await destinationAt(s, 0);
+    await waitFor(async () => ((await destinationAt(s, 0))?.attempts ?? 0) > 0, "retry state");
+    const retryAt = Date.parse((await destinationAt(s, 0))?.retryAt ?? "");
     assert.ok(d);
     assert.ok(retryAt - Date.now() > 800, "Retry-After: 1 honoured");
   } finally {
@@ -321,7 +330,7 @@ test("drain sends everything pending in one foreground pass and leaves failures 
     assert.equal(counts.retried, 1, "the failing destination was tried once");
     assert.equal(progress.at(-1), 12);
     for (let d = 0; d < 4; d++) assert.equal(s.receiver.notices(d).length, 3);
-    assert.equal(s.store.destination(s.receiver.postNoticeUrl(4))?.attempts, 1);
+    assert.equal((await destinationAt(s, 4))?.attempts, 1);
   } finally {
     await s.close();
   }

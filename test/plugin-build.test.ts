@@ -53,7 +53,7 @@ describe("example site, built in memory", () => {
   });
 
   it("writes a manifest with the profile and the federated posts, newest first", () => {
-    assert.equal(manifest.version, 1);
+    assert.equal(manifest.version, 2);
     assert.equal(manifest.profile.uri, SITE);
     assert.equal(manifest.profile.profile, SITE);
     assert.equal(manifest.profile.nickname, "mira");
@@ -73,6 +73,21 @@ describe("example site, built in memory", () => {
       assert.ok(post, `${n.url} is a built post`);
       assert.ok(codePointLength(n.content) <= 140, n.content);
     }
+  });
+
+  it("gives each post in the manifest its title, HTML body, summary, tags and language", () => {
+    const tokyo = manifest.notices.find((n) => n.url.includes("cafe-creme-tokyo"));
+    assert.ok(tokyo);
+    assert.equal(tokyo.title, "Café crème ☕ and 東京 notes 🚲👩🏽‍🔧");
+    assert.match(
+      tokyo.html ?? "",
+      /^<p>Tokyo is a cycling city in disguise\. Everyone rides a <em>mamachari<\/em>/,
+    );
+    assert.doesNotMatch(tokyo.html ?? "", /<html|<head/, "the post body, without the layout");
+    assert.match(tokyo.summary ?? "", /^Two weeks in Tokyo/);
+    assert.deepEqual(tokyo.tags, ["bikes", "travel"], "the collection tag is not a hashtag");
+    assert.equal(typeof tokyo.language, "string");
+    assert.equal(tokyo.updated, undefined, "never edited");
   });
 
   it("uses the notice: override as the whole text", () => {

@@ -84,7 +84,7 @@ async function walk(b = browser()): Promise<Visit> {
 }
 
 function subscriberCount(s: SidecarProcess): Promise<number> {
-  return readStore(s.dataFile, (store) => store.subscribers().length);
+  return readStore(s.dataFile, async (store) => (await store.followers()).length);
 }
 
 async function closedPort(): Promise<number> {

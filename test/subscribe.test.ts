@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { subscribersOf } from "./helpers/fixtures.js";
 import { readStore as inStore } from "./helpers/read-store.js";
 import { cli } from "./helpers/serve-process.js";
 import { Browser } from "./reference-listener/browser.js";
@@ -53,7 +54,7 @@ async function subscribe(b: Browser, nickname: string) {
   return { start, authorize, finish };
 }
 
-const readStore = () => inStore(sidecar.dataFile, (s) => s.subscribers());
+const readStore = () => inStore(sidecar.dataFile, subscribersOf);
 
 describe("remote subscribe against the reference listener", () => {
   it("subscribes alice through the whole flow", async () => {

@@ -9,7 +9,9 @@ import { promisify } from "node:util";
 import { type FileConfig, loadConfig } from "../sidecar/config.js";
 import { createLogger } from "../sidecar/log.js";
 import { startSidecar } from "../sidecar/server.js";
-import { Store } from "../sidecar/store/store.js";
+import { openStore } from "../sidecar/store/open.js";
+import type { Store } from "../sidecar/store/store.js";
+import { ombDestination, ombFollower } from "./helpers/fixtures.js";
 import { startReceiver, type TestReceiver } from "./helpers/receiver.js";
 import { testManifest, writeManifest } from "./helpers/receiver-manifest.js";
 
@@ -36,7 +38,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 async function inStore<T>(fn: (s: Store) => Promise<T> | T, readOnly = false): Promise<T> {
-  const s = await Store.open(dataFile, { readOnly, fsync: false });
+  const s = await openStore(dataFile, { readOnly, fsync: false });
   try {
     return await fn(s);
   } finally {
@@ -67,15 +69,17 @@ before(async () => {
     for (const i of [0, 1]) {
       const uri = `http://listener.example/user/${i}`;
       receiver.secrets.set(`t${i}`, `s${i}`);
-      await s.saveSubscriber({
-        uri,
-        profile: { ...testManifest(SITE, []).profile, uri },
-        postNoticeUrl: receiver.postNoticeUrl(i),
-        updateProfileUrl: receiver.updateProfileUrl(i),
-        token: `t${i}`,
-        secret: `s${i}`,
-        subscribedAt: new Date().toISOString(),
-      });
+      await s.saveFollower(
+        ombFollower({
+          uri,
+          profile: { ...testManifest(SITE, []).profile, uri },
+          postNoticeUrl: receiver.postNoticeUrl(i),
+          updateProfileUrl: receiver.updateProfileUrl(i),
+          token: `t${i}`,
+          secret: `s${i}`,
+          subscribedAt: new Date().toISOString(),
+        }),
+      );
     }
   });
 });
@@ -128,9 +132,9 @@ describe("CLI without a running sidecar", () => {
     await writeManifest(manifestFile, testManifest(SITE, [1, 2, 3, 4]));
     await cli(["sync"]);
     await inStore(async (s) => {
-      const d = s.destination(receiver.postNoticeUrl(0));
+      const d = await s.destination(ombDestination(receiver.postNoticeUrl(0)));
       assert.ok(d);
-      await s.saveDestination({ ...d, gaveUpAt: new Date().toISOString(), attempts: 9 });
+      await s.updateDestination({ ...d, gaveUpAt: new Date().toISOString(), attempts: 9 });
     });
     const skip = await cli(["deliver", "--no-progress"]);
     assert.match(skip.stdout, /Delivered 1,/);
@@ -141,7 +145,7 @@ describe("CLI without a running sidecar", () => {
 
   it("subscribers remove works on the store directly", async () => {
     await cli(["subscribers", "remove", "http://listener.example/user/1"]);
-    assert.equal(await inStore((s) => s.subscribers().length, true), 1);
+    assert.equal(await inStore(async (s) => (await s.followers()).length, true), 1);
   });
 });
 
@@ -161,7 +165,7 @@ describe("CLI beside a running sidecar", () => {
       assert.match(synced.stdout, /by the running sidecar/);
       await assert.rejects(cli(["sync", ...url], { FEDERATION_HOOK_SECRET: "wrong" }), /HTTP 401/);
       await cli(["subscribers", "remove", "http://listener.example/user/0", ...url], env);
-      assert.equal(running.ctx.store.subscribers().length, 0);
+      assert.equal((await running.ctx.store.followers()).length, 0);
       await assert.rejects(
         cli(["subscribers", "remove", "http://listener.example/user/0", ...url], env),
         /no subscriber with URI/,

@@ -9,6 +9,7 @@ import { type FileConfig, parseConfig } from "../sidecar/config.js";
 import { createLogger } from "../sidecar/log.js";
 import { type RunningSidecar, startSidecar } from "../sidecar/server.js";
 import { PollScheduleError } from "../sidecar/sync/poller.js";
+import { ombFollower } from "./helpers/fixtures.js";
 import { startReceiver, waitFor } from "./helpers/receiver.js";
 import {
   startManifestSite,
@@ -80,7 +81,11 @@ test("deploy hook: signed requests sync, bad, stale and replayed ones are refuse
     const stale = Math.floor(Date.now() / 1000) - 3600;
     const old = await post(base, SIDECAR_PATHS.hook, "{}", signHook(SECRET, "{}", stale));
     assert.equal(old.status, 401);
-    assert.equal(running.ctx.store.syncState().initialized, false, "refused hooks did nothing");
+    assert.equal(
+      (await running.ctx.store.syncState()).initialized,
+      false,
+      "refused hooks did nothing",
+    );
 
     const headers = signHook(SECRET, "{}");
     const first = await post(base, SIDECAR_PATHS.hook, "{}", headers);
@@ -98,15 +103,17 @@ test("deploy hook: signed requests sync, bad, stale and replayed ones are refuse
 
     // a subscriber, then a deploy with two new posts
     const store = running.ctx.store;
-    await store.saveSubscriber({
-      uri: "http://listener.example/user/1",
-      profile: { ...testManifest(SITE, []).profile, uri: "http://listener.example/user/1" },
-      postNoticeUrl: receiver.postNoticeUrl(1),
-      updateProfileUrl: receiver.updateProfileUrl(1),
-      token: "t",
-      secret: "s",
-      subscribedAt: new Date().toISOString(),
-    });
+    await store.saveFollower(
+      ombFollower({
+        uri: "http://listener.example/user/1",
+        profile: { ...testManifest(SITE, []).profile, uri: "http://listener.example/user/1" },
+        postNoticeUrl: receiver.postNoticeUrl(1),
+        updateProfileUrl: receiver.updateProfileUrl(1),
+        token: "t",
+        secret: "s",
+        subscribedAt: new Date().toISOString(),
+      }),
+    );
     await writeManifest(manifestFile, testManifest(SITE, [1, 2, 3, 4]));
     const second = await post(base, SIDECAR_PATHS.hook, '{"source":"test"}');
     assert.equal(second.json.outcome, "synced");
@@ -114,7 +121,7 @@ test("deploy hook: signed requests sync, bad, stale and replayed ones are refuse
     assert.equal(second.json.destinations, 1);
     await waitFor(() => receiver.notices(1).length === 2, "delivery after the hook");
     assert.deepEqual(receiver.notices(1), [testNotice(SITE, 3).uri, testNotice(SITE, 4).uri]);
-    assert.equal(store.syncState().lastSyncSource, "hook:test");
+    assert.equal((await store.syncState()).lastSyncSource, "hook:test");
 
     await writeManifest(manifestFile, testManifest(SITE, [1, 2, 3, 4]));
     // (an identical body signed in the same second would be a replay: vary it)
@@ -148,7 +155,7 @@ test("a manifest that cannot be read answers 502 and is kept as the last sync er
     const r = await post(running.url, SIDECAR_PATHS.hook, "{}");
     assert.equal(r.status, 502);
     assert.match(r.text, /cannot read the manifest file/);
-    assert.match(running.ctx.store.syncState().lastSyncError ?? "", /manifest/);
+    assert.match((await running.ctx.store.syncState()).lastSyncError ?? "", /manifest/);
   } finally {
     await running.close();
   }
@@ -158,15 +165,17 @@ test("signed commands: remove-subscriber, sync, unknown commands", async () => {
   const { running } = await sidecar();
   try {
     const store = running.ctx.store;
-    await store.saveSubscriber({
-      uri: "http://listener.example/user/9",
-      profile: { ...testManifest(SITE, []).profile, uri: "http://listener.example/user/9" },
-      postNoticeUrl: "http://listener.example/postnotice",
-      updateProfileUrl: "http://listener.example/updateprofile",
-      token: "t",
-      secret: "s",
-      subscribedAt: new Date().toISOString(),
-    });
+    await store.saveFollower(
+      ombFollower({
+        uri: "http://listener.example/user/9",
+        profile: { ...testManifest(SITE, []).profile, uri: "http://listener.example/user/9" },
+        postNoticeUrl: "http://listener.example/postnotice",
+        updateProfileUrl: "http://listener.example/updateprofile",
+        token: "t",
+        secret: "s",
+        subscribedAt: new Date().toISOString(),
+      }),
+    );
     const cmd = (body: object) =>
       post(running.url, SIDECAR_PATHS.hookCommand, JSON.stringify(body));
     const missing = await cmd({ command: "remove-subscriber", uri: "http://nobody.example/" });
@@ -176,8 +185,8 @@ test("signed commands: remove-subscriber, sync, unknown commands", async () => {
       uri: "http://listener.example/user/9",
     });
     assert.equal(removed.status, 200);
-    assert.equal(store.subscribers().length, 0);
-    assert.equal(store.destinations().length, 0);
+    assert.equal((await store.followers()).length, 0);
+    assert.equal((await store.destinations()).length, 0);
     const noUri = await cmd({ command: "remove-subscriber" });
     assert.equal(noUri.status, 400);
     const sync = await cmd({ command: "sync" });
@@ -194,8 +203,7 @@ test("syncs run one at a time; requests during a sync share one more sync", asyn
   const site = await startManifestSite(testManifest(SITE, [1]), 60);
   const { running } = await sidecar({ manifest: site.url });
   try {
-    const { syncerFor } = await import("../sidecar/sync/syncer.js");
-    const syncer = syncerFor(running.ctx);
+    const syncer = running.ctx.syncer;
     const results = await Promise.all(
       [1, 2, 3, 4, 5].map(() => syncer.run("test", { conditional: true })),
     );
@@ -220,10 +228,10 @@ test("the cron poll reads the manifest with a conditional GET", async () => {
   try {
     await waitFor(() => site.stats.notModified >= 1, "a 304 on a later poll", 5000);
     assert.equal(site.stats.full, 1);
-    assert.equal(running.ctx.store.syncState().lastSyncSource, "poll");
+    assert.equal((await running.ctx.store.syncState()).lastSyncSource, "poll");
     site.set(testManifest(SITE, [1, 2]));
     await waitFor(
-      () => running.ctx.store.isPublished(testNotice(SITE, 2).uri),
+      async () => (await running.ctx.store.publishedPosts()).has(testNotice(SITE, 2).uri),
       "new post polled",
       5000,
     );

@@ -5,18 +5,12 @@ import {
   verifyHook,
 } from "../../contract/hook-signature.js";
 import { loginRoutes } from "../auth/login.js";
-import {
-  formFields,
-  OWNER_PATHS,
-  ownerForm,
-  ownerSessions,
-  publicPath,
-  requireOwner,
-} from "../auth/owner.js";
+import { formFields, OWNER_PATHS, ownerForm, publicPath, requireOwner } from "../auth/owner.js";
 import type { Context } from "../context.js";
+import { unfollow } from "../following/unfollow.js";
 import { INBOX_JSON_SIGNED_TEXT, inboxExport } from "../inbox/export.js";
 import { profileCard, remoteLink } from "../omb/provider-page.js";
-import { unfollow } from "../omb/provider-unfollow.js";
+import type { Followed } from "../store/types.js";
 import { ProtocolError } from "../web/errors.js";
 import { html, page, type SafeHtml } from "../web/page.js";
 
@@ -29,12 +23,15 @@ const RECENT = 50;
  */
 export function adminRoutes(ctx: Context): Router {
   const router = Router();
-  const auth = ownerSessions(ctx);
+  const auth = ctx.owner;
   router.use(loginRoutes(ctx));
 
   router.get(OWNER_PATHS.status, ...requireOwner(ctx), async (req, res) => {
     const csrf = await auth.csrfToken(req, res);
-    res.status(200).type("html").send(renderStatus(ctx, csrf));
+    res
+      .status(200)
+      .type("html")
+      .send(await renderStatus(ctx, csrf));
   });
 
   router.post(OWNER_PATHS.unfollow, ...ownerForm(ctx), async (_req, res) => {
@@ -45,7 +42,7 @@ export function adminRoutes(ctx: Context): Router {
   // Signed like the deploy hook, over the text "GET /admin/inbox.json": a build that holds
   // FEDERATION_HOOK_SECRET can read it, nobody else. Read-only, so a replay inside the
   // five-minute window only repeats an answer; signatures are not remembered.
-  router.get(OWNER_PATHS.inboxJson, (req, res) => {
+  router.get(OWNER_PATHS.inboxJson, async (req, res) => {
     const secret = ctx.config.secrets.hookSecret;
     if (!secret) {
       throw new ProtocolError(
@@ -62,9 +59,16 @@ export function adminRoutes(ctx: Context): Router {
     if (!check.ok) throw new ProtocolError(401, `inbox refused: ${check.reason}`);
     const limit = Number(req.query.limit);
     res.set("cache-control", "no-store");
-    res.json(inboxExport(ctx.store, Number.isInteger(limit) && limit > 0 ? limit : undefined));
+    res.json(
+      await inboxExport(ctx.store, Number.isInteger(limit) && limit > 0 ? limit : undefined),
+    );
   });
   return router;
+}
+
+/** How the owner knows a followed account: its nickname, handle or name. */
+function nameOf(f: Followed): string {
+  return f.protocol === "omb" ? f.profile.nickname : (f.profile.handle ?? f.profile.name);
 }
 
 function when(iso: string | undefined): string {
@@ -77,27 +81,29 @@ function table(head: string[], rows: SafeHtml[], empty: string): SafeHtml {
 }
 
 /** Everything here from other sites (names, bios, URLs, notice text, errors) is escaped. */
-function renderStatus(ctx: Context, csrf: string): string {
+async function renderStatus(ctx: Context, csrf: string): Promise<string> {
   const { store } = ctx;
-  const head = store.headSeq();
-  const sync = store.syncState();
-  const following = store.following().sort((a, b) => b.since.localeCompare(a.since));
-  const subscribers = store
-    .subscribers()
-    .sort((a, b) => b.subscribedAt.localeCompare(a.subscribedAt));
-  const destinations = store
-    .destinations()
-    .sort((a, b) => (b.failingSince ? 1 : 0) - (a.failingSince ? 1 : 0));
-  const nameOf = (uri: string) => store.followed(uri)?.profile.nickname ?? uri;
+  const head = await store.headSeq();
+  const sync = await store.syncState();
+  const following = (await store.followed()).sort((a, b) => b.since.localeCompare(a.since));
+  const subscribers = (await store.followers("omb"))
+    .filter((f) => f.protocol === "omb")
+    .sort((a, b) => b.since.localeCompare(a.since));
+  const destinations = (await store.destinations()).sort(
+    (a, b) => (b.failingSince ? 1 : 0) - (a.failingSince ? 1 : 0),
+  );
+  const names = new Map(following.map((f) => [f.id, nameOf(f)]));
 
   const followingRows = following.map(
-    (f) => html`<tr><td>${profileCard(f.profile)}</td><td>${when(f.since)}</td><td>
+    (
+      f,
+    ) => html`<tr><td>${f.protocol === "omb" ? profileCard(f.profile) : remoteLink(f.profile.url, nameOf(f))}</td><td>${when(f.since)}</td><td>
 <form method="post" action="${publicPath(ctx, OWNER_PATHS.unfollow)}"><input type="hidden" name="csrf" value="${csrf}">
-<input type="hidden" name="uri" value="${f.uri}"><button type="submit">Stop following</button></form></td></tr>`,
+<input type="hidden" name="uri" value="${f.id}"><button type="submit">Stop following</button></form></td></tr>`,
   );
   const subscriberRows = subscribers.map(
     (s) =>
-      html`<tr><td>${remoteLink(s.profile.profile, s.profile.nickname)}</td><td>${s.profile.fullname}</td><td>${s.postNoticeUrl}</td><td>${when(s.subscribedAt)}</td></tr>`,
+      html`<tr><td>${remoteLink(s.profile.profile, s.profile.nickname)}</td><td>${s.profile.fullname}</td><td>${s.credentials.postNoticeUrl}</td><td>${when(s.since)}</td></tr>`,
   );
   const destinationRows = destinations.map((d) => {
     const state = d.gaveUpAt
@@ -107,18 +113,14 @@ function renderStatus(ctx: Context, csrf: string): string {
         : "ok";
     return html`<tr><td>${d.url}</td><td>${Math.max(0, head - d.cursor)}</td><td>${state}</td></tr>`;
   });
-  const failureRows = store
-    .failures(RECENT)
-    .map(
-      (f) =>
-        html`<tr><td>${when(f.at)}</td><td>${f.destination}</td><td>${f.subscriber ?? ""}</td><td>${f.status ?? ""}</td><td>${f.error}</td></tr>`,
-    );
-  const inboxRows = store
-    .inbox(RECENT)
-    .map(
-      (n) =>
-        html`<tr><td>${when(n.receivedAt)}</td><td>${nameOf(n.listeneeUri)}</td><td>${n.content}</td><td>${remoteLink(n.url, "open")}</td></tr>`,
-    );
+  const failureRows = (await store.failures(RECENT)).map(
+    (f) =>
+      html`<tr><td>${when(f.at)}</td><td>${f.destination}</td><td>${f.subscriber ?? ""}</td><td>${f.status ?? ""}</td><td>${f.error}</td></tr>`,
+  );
+  const inboxRows = (await store.inbox(RECENT)).map(
+    (n) =>
+      html`<tr><td>${when(n.receivedAt)}</td><td>${names.get(n.listeneeUri) ?? n.listeneeUri}</td><td>${n.content}</td><td>${remoteLink(n.url, "open")}</td></tr>`,
+  );
 
   return page(
     "Federation status",

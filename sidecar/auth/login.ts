@@ -5,7 +5,7 @@ import { PageError } from "../web/errors.js";
 import { bodyParams, formBodyText } from "../web/form-body.js";
 import { limitPerClient } from "../web/rate-limit.js";
 import { renderLoginPage } from "./login-page.js";
-import { OWNER_PATHS, ownerForm, ownerSessions, publicPath, safeNext } from "./owner.js";
+import { OWNER_PATHS, ownerForm, publicPath, safeNext } from "./owner.js";
 import { verifyPassword } from "./password.js";
 
 /**
@@ -15,7 +15,7 @@ import { verifyPassword } from "./password.js";
  */
 export function loginRoutes(ctx: Context): Router {
   const router = Router();
-  const auth = ownerSessions(ctx);
+  const auth = ctx.owner;
   const action = publicPath(ctx, OWNER_PATHS.login);
 
   const show = async (

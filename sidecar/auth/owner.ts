@@ -4,7 +4,6 @@ import type { Context } from "../context.js";
 import { INBOX_JSON_PATH } from "../inbox/export.js";
 import { PageError } from "../web/errors.js";
 import { bodyParams, formBodyText } from "../web/form-body.js";
-import { OwnerSessions } from "./session.js";
 
 /** The owner's pages on the sidecar, relative to its public URL. */
 export const OWNER_PATHS = {
@@ -14,18 +13,6 @@ export const OWNER_PATHS = {
   unfollow: "/admin/following/remove",
   inboxJson: INBOX_JSON_PATH,
 } as const;
-
-const sessions = new WeakMap<Context, OwnerSessions>();
-
-/** The one session table of a running sidecar, shared by the provider and admin routes. */
-export function ownerSessions(ctx: Context): OwnerSessions {
-  let s = sessions.get(ctx);
-  if (!s) {
-    s = new OwnerSessions(ctx.store, ctx.config);
-    sessions.set(ctx, s);
-  }
-  return s;
-}
 
 /** The sidecar's public base URL without the trailing slash (it may carry a path). */
 export function publicBase(ctx: Pick<Context, "config">): string {
@@ -58,7 +45,7 @@ export function redirectToLogin(ctx: Context, res: Response, next: string): void
 
 /** GET pages behind the login: a visitor who is not the owner is sent to log in first. */
 export function requireOwner(ctx: Context): RequestHandler[] {
-  const auth = ownerSessions(ctx);
+  const auth = ctx.owner;
   const check: RequestHandler = async (req, res, next) => {
     if (await auth.isOwner(req)) return next();
     redirectToLogin(ctx, res, publicRequestUrl(ctx, req));
@@ -76,7 +63,7 @@ export function formFields(res: Response): Record<string, string> {
  * the login required and the CSRF token checked before the handler runs.
  */
 export function ownerForm(ctx: Context): RequestHandler[] {
-  const auth = ownerSessions(ctx);
+  const auth = ctx.owner;
   const check: RequestHandler = async (req, res, next) => {
     const form = bodyParams(req);
     res.locals.form = form;

@@ -1,9 +1,10 @@
+/** `eleventy-federation deliver`: sends what is pending in the foreground, with progress. */
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { createEvents, createHttp } from "../context.js";
 import { deliveryStatus } from "../delivery/status.js";
 import { DeliveryWorker } from "../delivery/worker.js";
-import { StoreLockedError } from "../store/lock.js";
+import { composeSidecar } from "../server.js";
+import { StoreLockedError } from "../store/json/lock.js";
 import type { Store } from "../store/store.js";
 import { CliError, CONFIG_OPTION, commandLogger, configFrom, openStore } from "./run.js";
 
@@ -27,10 +28,9 @@ export function registerDeliver(program: Command): void {
           `${e.message}\nA running sidecar delivers by itself; \`eleventy-federation status\` shows its progress.`,
         );
       }
-      const http = createHttp(config);
-      const log = commandLogger(config);
+      const ctx = composeSidecar(config, store, commandLogger(config));
       try {
-        const before = deliveryStatus(store, 0);
+        const before = await deliveryStatus(store, 0);
         const total = before.pending + (opts.includeGaveUp ? before.pendingGaveUp : 0);
         if (total === 0) {
           process.stdout.write("Nothing to deliver.\n");
@@ -47,14 +47,14 @@ export function registerDeliver(program: Command): void {
               )
             : null;
         bar?.start(total, 0, { failed: 0 });
-        const worker = new DeliveryWorker({ config, store, http, log, events: createEvents() });
+        const worker = new DeliveryWorker(ctx);
         const counts = await worker.drain({
           includeGaveUp: opts.includeGaveUp ?? false,
           onProgress: (c) =>
             bar?.update(c.delivered + c.refused, { failed: c.retried + c.gaveUp + c.gone }),
         });
         bar?.stop();
-        const after = deliveryStatus(store, 0);
+        const after = await deliveryStatus(store, 0);
         process.stdout.write(
           `Delivered ${counts.delivered}, refused by the receiver ${counts.refused}, failed ${counts.retried} (will be retried), destinations gone ${counts.gone}. Still pending: ${after.pending}.\n`,
         );
@@ -65,7 +65,7 @@ export function registerDeliver(program: Command): void {
           process.exitCode = 2;
         }
       } finally {
-        await http.close();
+        await ctx.closeClients();
         await store.close();
       }
     });

@@ -1,3 +1,4 @@
+/** `eleventy-federation following`: list or stop following the authors the site follows. */
 import type { Command } from "commander";
 import { inboxExportFile, writeInboxExport } from "../inbox/export.js";
 import { CliError, CONFIG_OPTION, configFrom, openStore, printRecords } from "./run.js";
@@ -14,13 +15,20 @@ export function registerFollowing(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { config: string; json?: boolean }) => {
       const store = await openStore(await configFrom(opts), "read");
-      const all = store.following().sort((a, b) => a.since.localeCompare(b.since));
+      const all = (await store.followed())
+        .filter((f) => f.protocol === "omb")
+        .sort((a, b) => a.since.localeCompare(b.since));
       await store.close();
       printRecords(all, opts.json, {
-        json: ({ uri, profile, consumerKey, since }) => ({ uri, profile, consumerKey, since }),
+        json: ({ id, profile, credentials, since }) => ({
+          uri: id,
+          profile,
+          consumerKey: credentials.consumerKey,
+          since,
+        }),
         empty: "The site follows nobody yet.",
         header: ["URI", "NICKNAME", "PROFILE", "SINCE"],
-        row: (f) => [f.uri, f.profile.nickname, f.profile.profile, f.since],
+        row: (f) => [f.id, f.profile.nickname, f.profile.profile, f.since],
       });
     });
   cmd
@@ -37,7 +45,7 @@ export function registerFollowing(program: Command): void {
         uri,
         url: opts.url,
         local: async (store) => {
-          if (!(await store.removeFollowing(uri))) return false;
+          if (!(await store.removeFollowed(uri))) return false;
           // No sidecar runs to refresh the build's copy: do it here.
           await writeInboxExport(store, inboxExportFile(config));
           return true;

@@ -1,3 +1,4 @@
+/** What every CLI command shares: errors without stacks, the config option, stores, tables. */
 import type { Command } from "commander";
 import { DeployHookError } from "../../contract/hook-client.js";
 import { ManifestError } from "../../contract/manifest.js";
@@ -5,9 +6,10 @@ import { PasswordHashError } from "../auth/password.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
 import { ListenError } from "../server.js";
-import { StoreCorruptError } from "../store/engine.js";
-import { StoreLockedError } from "../store/lock.js";
-import { Store } from "../store/store.js";
+import { StoreCorruptError } from "../store/json/engine.js";
+import { StoreLockedError } from "../store/json/lock.js";
+import { openStore as openConfiguredStore } from "../store/open.js";
+import type { Store } from "../store/store.js";
 import { ManifestSourceError } from "../sync/manifest-source.js";
 import { HookSecretMissingError } from "./sidecar-client.js";
 
@@ -59,7 +61,7 @@ export function configFrom(opts: { config: string }): Promise<Config> {
  * sidecar runs; changes need the lock.
  */
 export function openStore(config: Config, mode: "read" | "write"): Promise<Store> {
-  return Store.open(config.dataFile, { fsync: config.fsync, readOnly: mode === "read" });
+  return openConfiguredStore(config.dataFile, { fsync: config.fsync, readOnly: mode === "read" });
 }
 
 /** A command's logger: quieter than the sidecar's by default, its output is for a person. */

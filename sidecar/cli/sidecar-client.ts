@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { callDeployHook, DeployHookError } from "../../contract/hook-client.js";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import type { Config } from "../config.js";
-import { StoreLockedError } from "../store/lock.js";
-import { Store } from "../store/store.js";
+import { StoreLockedError } from "../store/json/lock.js";
+import { openStore } from "../store/open.js";
+import type { Store } from "../store/store.js";
 
 /** A CLI command needs the running sidecar but cannot sign its request. */
 export class HookSecretMissingError extends Error {
@@ -54,7 +55,7 @@ export async function inStoreOrSidecar<T>(
 ): Promise<T> {
   let store: Store;
   try {
-    store = await Store.open(config.dataFile, { fsync: config.fsync });
+    store = await openStore(config.dataFile, { fsync: config.fsync });
   } catch (e) {
     if (e instanceof StoreLockedError) return remote();
     throw e;

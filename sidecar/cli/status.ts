@@ -73,7 +73,7 @@ export function registerStatus(program: Command): void {
       const store = await openStore(config, "read");
       let st: DeliveryStatus;
       try {
-        st = deliveryStatus(store, Math.max(0, Number.parseInt(opts.failures, 10) || 0));
+        st = await deliveryStatus(store, Math.max(0, Number.parseInt(opts.failures, 10) || 0));
       } finally {
         await store.close();
       }

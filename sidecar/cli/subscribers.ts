@@ -1,3 +1,4 @@
+/** `eleventy-federation subscribers`: list or remove the people who follow the site over OMB. */
 import type { Command } from "commander";
 import { CliError, CONFIG_OPTION, configFrom, openStore, printRecords } from "./run.js";
 import { removeInStoreOrSidecar } from "./sidecar-client.js";
@@ -13,13 +14,22 @@ export function registerSubscribers(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { config: string; json?: boolean }) => {
       const store = await openStore(await configFrom(opts), "read");
-      const subs = store.subscribers().sort((a, b) => a.subscribedAt.localeCompare(b.subscribedAt));
+      const subs = (await store.followers("omb"))
+        .filter((f) => f.protocol === "omb")
+        .sort((a, b) => a.since.localeCompare(b.since));
       await store.close();
       printRecords(subs, opts.json, {
-        json: ({ token: _t, secret: _s, ...rest }) => rest,
+        // The v1 shape, without the token and its secret.
+        json: ({ id, profile, credentials, since }) => ({
+          uri: id,
+          profile,
+          postNoticeUrl: credentials.postNoticeUrl,
+          updateProfileUrl: credentials.updateProfileUrl,
+          subscribedAt: since,
+        }),
         empty: "No subscribers yet.",
         header: ["URI", "NICKNAME", "PROFILE", "SINCE"],
-        row: (s) => [s.uri, s.profile.nickname, s.profile.profile, s.subscribedAt],
+        row: (s) => [s.id, s.profile.nickname, s.profile.profile, s.since],
       });
     });
   cmd
@@ -37,7 +47,7 @@ export function registerSubscribers(program: Command): void {
         command: "remove-subscriber",
         uri,
         url: opts.url,
-        local: (store) => store.removeSubscriber(uri),
+        local: (store) => store.removeFollower(uri),
         notFound: () =>
           new CliError(
             `eleventy-federation: no subscriber with URI ${uri}. \`eleventy-federation subscribers\` lists them.`,

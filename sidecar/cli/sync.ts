@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import type { Config } from "../config.js";
-import { createEvents, createSiteHttp } from "../context.js";
+import { composeSidecar } from "../server.js";
 import type { Store } from "../store/store.js";
 import { type SyncResult, syncOnce } from "../sync/syncer.js";
 import { CONFIG_OPTION, commandLogger, configFrom } from "./run.js";
@@ -9,12 +9,11 @@ import { inStoreOrSidecar, sendToSidecar } from "./sidecar-client.js";
 
 /** One sync in this process, on a store this process holds. */
 async function syncHere(config: Config, store: Store): Promise<SyncResult> {
-  const siteHttp = createSiteHttp();
+  const ctx = composeSidecar(config, store, commandLogger(config));
   try {
-    const log = commandLogger(config);
-    return await syncOnce({ config, store, siteHttp, log, events: createEvents() }, "cli");
+    return await syncOnce(ctx, "cli");
   } finally {
-    await siteHttp.close();
+    await ctx.closeClients();
   }
 }
 

@@ -1,3 +1,4 @@
+/** What `eleventy-federation status` reports about deliveries, read from the store. */
 import type { Store } from "../store/store.js";
 import type { DeliveryFailure, Destination, SyncState } from "../store/types.js";
 
@@ -19,9 +20,9 @@ export interface DeliveryStatus {
 }
 
 /** What `eleventy-federation status` shows; reads only (works on a read-only store). */
-export function deliveryStatus(store: Store, failures = 10): DeliveryStatus {
-  const head = store.headSeq();
-  const destinations = store.destinations();
+export async function deliveryStatus(store: Store, failures = 10): Promise<DeliveryStatus> {
+  const head = await store.headSeq();
+  const destinations = await store.destinations();
   let pending = 0;
   let pendingGaveUp = 0;
   const failing: Destination[] = [];
@@ -38,14 +39,14 @@ export function deliveryStatus(store: Store, failures = 10): DeliveryStatus {
   }
   failing.sort((a, b) => b.attempts - a.attempts);
   return {
-    subscribers: store.subscribers().length,
+    subscribers: Object.values(await store.countFollowers()).reduce((a, b) => a + b, 0),
     destinations: destinations.length,
     head,
     pending,
     pendingGaveUp,
     failing,
     gaveUp,
-    recentFailures: store.failures(failures),
-    sync: store.syncState(),
+    recentFailures: await store.failures(failures),
+    sync: await store.syncState(),
   };
 }

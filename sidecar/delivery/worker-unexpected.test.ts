@@ -1,16 +1,21 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULT_LICENSE } from "../../protocol/omb/constants.js";
-import { fakeProfile, fakeSubscriber } from "../../test/helpers/fixtures.js";
+import { ombWorker } from "../../test/helpers/delivery.js";
+import {
+  fakeProfile,
+  fakeSubscriber,
+  ombDestination,
+  recordSync,
+} from "../../test/helpers/fixtures.js";
 import { parseConfig } from "../config.js";
-import { createEvents } from "../context.js";
+import { createEvents } from "../events.js";
 import { createLogger } from "../log.js";
 import type { HttpClient } from "../net/client.js";
-import { Store } from "../store/store.js";
-import { DeliveryWorker } from "./worker.js";
+import { openStore } from "../store/open.js";
 
 test("an unforeseen error from a push goes through backoff and shows as the destination's last error", async () => {
-  const store = await Store.open(":memory:");
+  const store = await openStore(":memory:");
   const config = parseConfig(
     {
       siteUrl: "http://site.example/",
@@ -30,12 +35,13 @@ test("an unforeseen error from a push goes through backoff and shows as the dest
   } as unknown as HttpClient;
   const events = createEvents();
   const sub = fakeSubscriber(1);
-  await store.saveSubscriber(sub);
-  await store.applySync([], [], { initialized: true, profile: fakeProfile(0, "site.example") });
-  const worker = new DeliveryWorker({ config, store, http, log: createLogger("silent"), events });
+  await store.saveFollower(sub);
+  await recordSync(store, [], [], { initialized: true, profile: fakeProfile(0, "site.example") });
+  const worker = ombWorker({ config, store, http, log: createLogger("silent"), events });
   worker.start();
   try {
-    await store.applySync(
+    await recordSync(
+      store,
       [
         {
           kind: "notice",
@@ -49,14 +55,15 @@ test("an unforeseen error from a push goes through backoff and shows as the dest
         },
       ],
       [],
-      store.syncState(),
+      await store.syncState(),
     );
     events.emit("outbound");
     const deadline = Date.now() + 5000;
-    while ((store.destination(sub.postNoticeUrl)?.attempts ?? 0) < 2 && Date.now() < deadline) {
+    const key = ombDestination(sub.credentials.postNoticeUrl);
+    while (((await store.destination(key))?.attempts ?? 0) < 2 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    const d = store.destination(sub.postNoticeUrl);
+    const d = await store.destination(key);
     assert.ok((d?.attempts ?? 0) >= 2, `attempts recorded: ${JSON.stringify(d)}`);
     assert.match(d?.lastError ?? "", /unexpected error: something nobody foresaw/);
     assert.ok(d?.failingSince, "failing since is set, so the give-up horizon applies");

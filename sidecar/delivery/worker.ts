@@ -1,37 +1,38 @@
-import type { EventEmitter } from "node:events";
-import { OAuthUrlError } from "../../protocol/omb/oauth.js";
+/** The protocol-neutral delivery worker: a cursor per destination, backoff, give-up, counts. */
 import type { Config } from "../config.js";
+import type { SidecarEvents } from "../events.js";
 import type { Logger } from "../log.js";
-import type { HttpClient } from "../net/client.js";
-import { PreparedEntries } from "../omb/transport/entry-params.js";
-import { type PushDeps, type PushResult, pushEntry } from "../omb/transport/push.js";
 import type { Store } from "../store/store.js";
-import type { DeliveryFailure, Destination, OutboundEntry } from "../store/types.js";
-import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
+import type { Destination, OutboundEntry } from "../store/types.js";
+import type { BackoffPolicy } from "./backoff.js";
 import { DueTimer } from "./due-timer.js";
+import { caughtUp, type RecordDeps, recordOutcome } from "./record.js";
+import type { SendResult, Transports, Verdict } from "./transport.js";
 
 export interface DeliveryDeps {
   config: Config;
   store: Store;
-  http: HttpClient;
   log: Logger;
+  transports: Transports;
   /** "outbound" wakes the worker (emitted after each sync that appended entries). */
-  events?: EventEmitter;
+  events?: SidecarEvents;
 }
 
 export interface DeliveryCounts {
   delivered: number;
   /**
-   * Entries a receiver refused for good (4xx other than 403/408/429), or that cannot be
-   * signed at all: recorded, skipped.
+   * Entries a receiver refused for good (a final 4xx), or that cannot be signed at all:
+   * recorded, skipped.
    */
   refused: number;
   /** Failed attempts that will be retried. */
   retried: number;
   /** Destinations given up after the give-up horizon. */
   gaveUp: number;
-  /** Destinations whose last subscriber revoked us (403). */
+  /** Destinations whose last follower revoked us or is gone. */
   gone: number;
+  /** Entries a destination's protocol does not carry (OMB and edits), passed over. */
+  skipped: number;
 }
 
 export interface DrainOptions {
@@ -44,23 +45,31 @@ export interface DrainOptions {
 const ENTRIES_PER_TURN = 32;
 /** How long stop() waits for pushes in flight (they are resent after the restart). */
 const STOP_WAIT_MS = 5000;
-const DAY_MS = 86_400_000;
+
+/** Verdicts remembered per protocol and entry: a fan-out asks for the same few entries. */
+const VERDICT_CACHE = 1024;
 
 /**
- * The delivery worker: every destination (distinct postNotice URL) has a cursor into the
- * outbound log, and the worker advances it one entry at a time, at most
- * `delivery.concurrency` destinations at once (so at most that many pushes in flight).
- * The cursor is saved (one journal append) after the receiver's 200 and before the next
- * push to that destination: after a crash, only pushes that were in flight are sent again.
+ * The delivery worker: every destination has a cursor into the outbound log, and the
+ * worker advances it one entry at a time through the destination's protocol transport, at
+ * most `delivery.concurrency` destinations at once (so at most that many sends in flight).
+ * The cursor is saved (one store write) after the receiver's success and before the next
+ * send there: after a crash, only sends that were in flight are made again.
  */
 export class DeliveryWorker {
-  readonly counts: DeliveryCounts = { delivered: 0, refused: 0, retried: 0, gaveUp: 0, gone: 0 };
+  readonly counts: DeliveryCounts = {
+    delivered: 0,
+    refused: 0,
+    retried: 0,
+    gaveUp: 0,
+    gone: 0,
+    skipped: 0,
+  };
   readonly #deps: DeliveryDeps;
-  readonly #push: PushDeps;
+  readonly #verdicts = new Map<string, Verdict>();
   readonly #policy: BackoffPolicy;
-  readonly #giveUpMs: number;
+  readonly #recordDeps: RecordDeps;
   readonly #concurrency: number;
-  readonly #random: () => number;
   #queue: string[] = [];
   #queueHead = 0;
   readonly #queued = new Set<string>();
@@ -77,20 +86,22 @@ export class DeliveryWorker {
   #abandoned = false;
   #idleWaiters: (() => void)[] = [];
   #onProgress: DrainOptions["onProgress"];
+  /** Wakes run one after another; idle() waits for the last. */
+  #waking: Promise<void> = Promise.resolve();
   readonly #wake = () => this.wake();
 
   constructor(deps: DeliveryDeps, opts: { random?: () => number } = {}) {
     this.#deps = deps;
     const d = deps.config.delivery;
     this.#policy = { baseDelayMs: d.baseDelaySeconds * 1000, maxDelayMs: d.maxDelaySeconds * 1000 };
-    this.#giveUpMs = d.giveUpAfterDays * DAY_MS;
+
     this.#concurrency = d.concurrency;
-    this.#random = opts.random ?? Math.random;
-    this.#push = {
+    this.#recordDeps = {
       store: deps.store,
-      http: deps.http,
       log: deps.log,
-      prepared: new PreparedEntries(deps.config.siteUrl),
+      policy: this.#policy,
+      giveUpAfterDays: d.giveUpAfterDays,
+      random: opts.random ?? Math.random,
     };
   }
 
@@ -105,8 +116,12 @@ export class DeliveryWorker {
   /** Looks for destinations behind the head of the log (after a sync, or for tests). */
   wake(): void {
     if (this.#stopped) return;
-    const head = this.#deps.store.headSeq();
-    for (const d of this.#deps.store.destinations()) this.#consider(d, head);
+    this.#waking = this.#waking
+      .then(async () => {
+        const head = await this.#deps.store.headSeq();
+        for (const d of await this.#deps.store.destinations()) this.#consider(d, head);
+      })
+      .catch((err: unknown) => this.#deps.log.error({ err }, "delivery worker: wake failed"));
   }
 
   /**
@@ -120,8 +135,8 @@ export class DeliveryWorker {
     this.#failedInDrain.clear();
     this.#onProgress = opts.onProgress;
     if (opts.includeGaveUp) {
-      for (const d of this.#deps.store.destinations()) {
-        if (d.gaveUpAt) await this.#deps.store.saveDestination(caughtUp(d, d.cursor));
+      for (const d of await this.#deps.store.destinations()) {
+        if (d.gaveUpAt) await this.#deps.store.updateDestination(caughtUp(d, d.cursor));
       }
     }
     this.wake();
@@ -130,9 +145,10 @@ export class DeliveryWorker {
     return { ...this.counts };
   }
 
-  /** Resolves once no destination is being pushed to and none is queued. */
-  idle(): Promise<void> {
-    if (this.#isIdle()) return Promise.resolve();
+  /** Resolves once no destination is being sent to and none is queued. */
+  async idle(): Promise<void> {
+    await this.#waking;
+    if (this.#isIdle()) return;
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -157,7 +173,7 @@ export class DeliveryWorker {
   }
 
   #consider(d: Destination, head: number): void {
-    const url = d.url;
+    const url = d.key;
     if (d.gaveUpAt || d.cursor >= head || this.#active.has(url) || this.#queued.has(url)) return;
     if (this.#mode === "drain") {
       if (!this.#failedInDrain.has(url)) this.#enqueue(url);
@@ -182,21 +198,23 @@ export class DeliveryWorker {
       this.#active.size < this.#concurrency &&
       this.#queueHead < this.#queue.length
     ) {
-      const url = this.#queue[this.#queueHead++] as string;
+      const key = this.#queue[this.#queueHead++] as string;
       if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
         this.#queue = this.#queue.slice(this.#queueHead);
         this.#queueHead = 0;
       }
-      this.#queued.delete(url);
-      this.#active.add(url);
-      this.#run(url)
+      this.#queued.delete(key);
+      this.#active.add(key);
+      this.#run(key)
         .catch((err: unknown) => {
-          this.#deps.log.error({ err, destination: url }, "delivery worker failed");
-          this.#wait(url, Date.now() + this.#policy.baseDelayMs);
+          this.#deps.log.error({ err, destination: key }, "delivery worker failed");
+          this.#wait(key, Date.now() + this.#policy.baseDelayMs);
         })
-        .finally(() => {
-          this.#active.delete(url);
-          this.#afterRun(url);
+        .then(() => this.#stillBehind(key))
+        .catch(() => undefined)
+        .then((again) => {
+          this.#active.delete(key);
+          if (again) this.#consider(again.d, again.head);
           this.#pump();
           if (this.#isIdle()) for (const resolve of this.#idleWaiters.splice(0)) resolve();
         });
@@ -204,30 +222,35 @@ export class DeliveryWorker {
   }
 
   /** A destination that is still behind (more entries, or some appended meanwhile) goes again. */
-  #afterRun(url: string): void {
-    if (this.#stopped || this.#waiting.has(url)) return;
-    const d = this.#deps.store.destination(url);
-    if (d) this.#consider(d, this.#deps.store.headSeq());
+  async #stillBehind(key: string): Promise<{ d: Destination; head: number } | undefined> {
+    if (this.#stopped || this.#waiting.has(key)) return undefined;
+    const d = await this.#deps.store.destination(key);
+    return d && { d, head: await this.#deps.store.headSeq() };
   }
 
-  async #run(url: string): Promise<void> {
+  async #run(key: string): Promise<void> {
     const store = this.#deps.store;
     for (let n = 0; n < ENTRIES_PER_TURN && !this.#stopped; n++) {
-      const d = store.destination(url);
+      const d = await store.destination(key);
       if (!d || d.gaveUpAt) return;
-      const entry = store.outboundAfter(d.cursor, 1)[0];
+      const entry = (await store.outboundAfter(d.cursor, 1))[0];
       if (!entry) return;
-      let result: PushResult | Unsignable;
-      try {
-        result = await pushEntry(this.#push, url, entry);
-      } catch (err) {
-        // Retrying cannot make an unsignable entry signable: it would block the destination.
-        if (err instanceof URIError || err instanceof OAuthUrlError) result = unsignable(err);
-        else {
-          // Anything else unforeseen still goes through backoff, the give-up horizon and
-          // the destination's last error, so it shows on the status page.
+      const transport = this.#deps.transports.get(d.protocol);
+      if (!transport) {
+        // A wing switched off: its destinations wait, cursors kept, until it is back.
+        this.#wait(key, Date.now() + this.#policy.maxDelayMs);
+        return;
+      }
+      let result: SendResult | "skip";
+      if (this.#verdict(d, entry) !== "send") result = "skip";
+      else {
+        try {
+          result = await transport.send(d, entry);
+        } catch (err) {
+          // Anything unforeseen still goes through backoff, the give-up horizon and the
+          // destination's last error, so it shows on the status page.
           this.#deps.log.error(
-            { err, destination: url, seq: entry.seq },
+            { err, destination: key, seq: entry.seq },
             "delivery failed unexpectedly",
           );
           result = {
@@ -237,122 +260,39 @@ export class DeliveryWorker {
         }
       }
       if (this.#abandoned) return;
-      const current = store.destination(url);
+      const current = await store.destination(key);
       if (!current) {
-        if (result.kind === "gone") this.#count("gone");
+        if (result !== "skip" && result.kind === "gone") this.#count("gone");
         return;
       }
       if (!(await this.#record(current, entry, result))) return;
     }
   }
 
-  /** Saves what one push came to; true when the destination may go on to its next entry. */
+  #verdict(d: Destination, entry: OutboundEntry): Verdict {
+    const id = `${d.protocol}:${entry.seq}`;
+    let v = this.#verdicts.get(id);
+    if (v === undefined) {
+      v = this.#deps.transports.get(d.protocol)?.verdict(entry) ?? "skip";
+      if (this.#verdicts.size >= VERDICT_CACHE) this.#verdicts.clear();
+      this.#verdicts.set(id, v);
+    }
+    return v;
+  }
+
+  /** Saves what one send came to; true when the destination may go on to its next entry. */
   async #record(
     d: Destination,
     entry: OutboundEntry,
-    result: PushResult | Unsignable,
+    result: SendResult | "skip",
   ): Promise<boolean> {
-    const { store, log } = this.#deps;
-    switch (result.kind) {
-      case "delivered":
-        // Written before the next push here (the crash bound); fsynced with the next batch.
-        await store.saveDestination(caughtUp(d, entry.seq), undefined, { durable: false });
-        this.#count("delivered");
-        return true;
-      case "unsignable":
-        log.error(
-          { destination: d.url, seq: entry.seq, error: result.error },
-          "this entry cannot be signed; recorded as a failure, moving on",
-        );
-        return this.#skip(d, entry, { error: result.error });
-      case "refused":
-        log.warn(
-          {
-            destination: d.url,
-            subscriber: result.subscriber,
-            seq: entry.seq,
-            error: result.error,
-          },
-          "the receiver refused this entry for good; recorded as a failure, moving on",
-        );
-        return this.#skip(d, entry, {
-          subscriber: result.subscriber,
-          status: result.status,
-          error: result.error,
-        });
-      case "gone":
-        // The store drops a destination with its last subscriber, so this one has none
-        // left yet still exists: park it rather than spin on it.
-        this.#count("gone");
-        this.#wait(d.url, Date.now() + this.#policy.maxDelayMs);
-        return false;
-      case "retry":
-        await this.#failed(d, entry, result);
-        return false;
+    const r = await recordOutcome(this.#recordDeps, d, entry, result);
+    if (r.count) this.#count(r.count);
+    if (r.retryAt !== undefined) {
+      if (this.#mode === "drain" && r.count === "retried") this.#failedInDrain.add(d.key);
+      else this.#wait(d.key, r.retryAt);
     }
-  }
-
-  /** Moves past an entry this destination will never take, recording why. */
-  async #skip(
-    d: Destination,
-    entry: OutboundEntry,
-    failure: Pick<DeliveryFailure, "subscriber" | "status" | "error">,
-  ): Promise<true> {
-    await this.#deps.store.saveDestination(caughtUp(d, entry.seq), {
-      destination: d.url,
-      seq: entry.seq,
-      ...failure,
-    });
-    this.#count("refused");
-    return true;
-  }
-
-  async #failed(
-    d: Destination,
-    entry: OutboundEntry,
-    result: Extract<PushResult, { kind: "retry" }>,
-  ): Promise<void> {
-    const now = Date.now();
-    const attempts = d.attempts + 1;
-    const failingSince = d.failingSince ?? new Date(now).toISOString();
-    const failing = {
-      url: d.url,
-      cursor: d.cursor,
-      attempts,
-      failingSince,
-      lastError: result.error,
-    };
-    if (now - Date.parse(failingSince) >= this.#giveUpMs) {
-      const days = this.#deps.config.delivery.giveUpAfterDays;
-      this.#deps.log.error(
-        { destination: d.url, seq: entry.seq, attempts, failingSince, error: result.error },
-        `delivery given up: the destination failed for ${days} days`,
-      );
-      await this.#deps.store.saveDestination(
-        { ...failing, gaveUpAt: new Date(now).toISOString() },
-        {
-          destination: d.url,
-          seq: entry.seq,
-          ...(result.status === undefined ? {} : { status: result.status }),
-          error: `gave up after ${attempts} attempts over ${days} days; last error: ${result.error}`,
-        },
-      );
-      this.#count("gaveUp");
-      return;
-    }
-    const delay = retryDelayMs(attempts, this.#policy, {
-      random: this.#random,
-      ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
-    });
-    const due = now + delay;
-    this.#deps.log.info(
-      { destination: d.url, seq: entry.seq, attempts, retryInMs: delay, error: result.error },
-      "delivery failed; will retry",
-    );
-    await this.#deps.store.saveDestination({ ...failing, retryAt: new Date(due).toISOString() });
-    this.#count("retried");
-    if (this.#mode === "drain") this.#failedInDrain.add(d.url);
-    else this.#wait(d.url, due);
+    return r.next;
   }
 
   #count(what: keyof DeliveryCounts): void {
@@ -360,25 +300,7 @@ export class DeliveryWorker {
     this.#onProgress?.(this.counts);
   }
 
-  #wait(url: string, due: number): void {
-    if (!this.#stopped) this.#waiting.set(url, due);
+  #wait(key: string, due: number): void {
+    if (!this.#stopped) this.#waiting.set(key, due);
   }
-}
-
-/** An entry the signer refused (a value that cannot be encoded, a URL it cannot sign for). */
-interface Unsignable {
-  kind: "unsignable";
-  error: string;
-}
-
-function unsignable(err: URIError | OAuthUrlError): Unsignable {
-  return {
-    kind: "unsignable",
-    error: `this entry cannot be signed (${err.name}: ${err.message}); skipped, not retried`,
-  };
-}
-
-/** The destination after entry `seq` went through: no failure state left. */
-function caughtUp(d: Destination, seq: number): Destination {
-  return { url: d.url, cursor: seq, attempts: 0 };
 }

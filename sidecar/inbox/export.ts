@@ -1,3 +1,4 @@
+/** The inbox export (`inbox.json`, `GET /admin/inbox.json`): what the plugin's timeline renders. */
 import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -15,15 +16,19 @@ export {
   type InboxExport,
 } from "../../contract/inbox-export.js";
 
-export function inboxExport(store: Store, limit = Number.POSITIVE_INFINITY): InboxExport {
+/** What the plugin's timeline reads: the OMB authors followed and what they sent, newest first. */
+export async function inboxExport(
+  store: Store,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<InboxExport> {
   return {
     version: INBOX_EXPORT_VERSION,
     generated: new Date().toISOString(),
-    following: store
-      .following()
+    following: (await store.followed())
+      .filter((f) => f.protocol === "omb")
       .sort((a, b) => a.since.localeCompare(b.since))
-      .map(({ uri, profile, since }) => ({ uri, profile, since })),
-    inbox: store.inbox(limit),
+      .map(({ id, profile, since }) => ({ uri: id, profile, since })),
+    inbox: (await store.inbox(limit)).map(({ protocol: _protocol, ...n }) => n),
   };
 }
 
@@ -38,6 +43,6 @@ export function inboxExportFile(config: Pick<Config, "dataFile">): string {
  */
 export async function writeInboxExport(store: Store, file: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(inboxExport(store), null, 1)}\n`, "utf8");
+  await writeFile(tmp, `${JSON.stringify(await inboxExport(store), null, 1)}\n`, "utf8");
   await rename(tmp, file);
 }

@@ -1,5 +1,4 @@
 import type { Context } from "../context.js";
-import { FOLLOWING_EVENT, INBOX_EVENT } from "../omb/inbound-notice.js";
 import { callBuildHook } from "./build-hook.js";
 import { Debouncer } from "./debounce.js";
 import { inboxExportFile, writeInboxExport } from "./export.js";
@@ -16,17 +15,13 @@ export interface InboxSync {
   close(): Promise<void>;
 }
 
-const running = new WeakMap<Context, InboxSync>();
-
 /**
  * Keeps `inbox.json` (beside the data file) and the optional site build hook in step with
  * the inbox: on every received notice ("inbox" event) and following change ("following"
  * event), debounced. Nothing is written until something changes (tests on an in-memory
- * store leave no file behind). One per context; calling it again returns the running one.
+ * store leave no file behind). Started once, by the composition root.
  */
 export function startInboxSync(ctx: Context): InboxSync {
-  const existing = running.get(ctx);
-  if (existing) return existing;
   const file = inboxExportFile(ctx.config);
   const exporter = new Debouncer(
     async () => {
@@ -45,16 +40,14 @@ export function startInboxSync(ctx: Context): InboxSync {
     exporter.trigger();
     if (ctx.config.buildHook.url) hook.trigger();
   };
-  ctx.events.on(INBOX_EVENT, changed);
-  ctx.events.on(FOLLOWING_EVENT, changed);
+  ctx.events.on("inbox", changed);
+  ctx.events.on("following", changed);
   const sync: InboxSync = {
     async close() {
-      ctx.events.off(INBOX_EVENT, changed);
-      ctx.events.off(FOLLOWING_EVENT, changed);
-      running.delete(ctx);
+      ctx.events.off("inbox", changed);
+      ctx.events.off("following", changed);
       await Promise.all([exporter.close(), hook.close()]);
     },
   };
-  running.set(ctx, sync);
   return sync;
 }

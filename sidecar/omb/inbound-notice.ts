@@ -8,12 +8,10 @@ import {
 } from "../../protocol/omb/validate.js";
 import type { Context } from "../context.js";
 import type { InboxNotice } from "../store/types.js";
-import { claimPush, PushFieldError } from "./inbound-verify.js";
+import { PushFieldError, verifyPush } from "./inbound-verify.js";
 import { siteLicense } from "./provider-profile.js";
 
 /** What `ctx.events` carries: "inbox" with the new notice, "following" with the author's URI. */
-export const INBOX_EVENT = "inbox";
-export const FOLLOWING_EVENT = "following";
 
 /** Runs a protocol/omb/validate check, turning its error into a 400 that names the field. */
 export function checkFields(check: () => void): void {
@@ -30,7 +28,7 @@ export function checkFields(check: () => void): void {
  * naming `field`. The callers decide when it applies ("statusnet-0.9" mode).
  */
 export async function checkLicense(
-  ctx: Pick<Context, "config" | "store" | "siteHttp" | "log">,
+  ctx: Pick<Context, "config" | "siteProfile">,
   field: string,
   sent: string,
 ): Promise<void> {
@@ -43,18 +41,18 @@ export async function checkLicense(
 }
 
 /**
- * postNotice from someone the site follows (OMB.md §4): authenticated by `claimPush`,
+ * postNotice from someone the site follows (OMB.md §4): authenticated by `verifyPush`,
  * then the version, every field and (in "statusnet-0.9" mode, when sent) the notice's
  * license are checked. A notice URI we already hold is acknowledged and ignored, so a
  * sender retrying after a lost answer does not fail. Returns whether it was new.
  */
 export async function receiveNotice(
-  ctx: Pick<Context, "config" | "store" | "siteHttp" | "log" | "events">,
+  ctx: Pick<Context, "config" | "store" | "siteProfile" | "log" | "events">,
   params: OAuthParams,
 ): Promise<boolean> {
   // The nonce's journal line is durable once the notice's (written after it) is: one wait.
-  const { following, nonceWritten } = claimPush(ctx, "postNotice", params);
-  const listenee = following.uri;
+  const following = await verifyPush(ctx, "postNotice", params, { durable: false });
+  const listenee = following.id;
   checkFields(() => validateOmbVersion(params[OMB.version]));
   checkFields(() => validateNoticeParams(params, { maxContentChars: ctx.config.maxNoticeChars }));
   const noticeLicense = params[OMB.noticeLicense] ?? "";
@@ -63,11 +61,11 @@ export async function receiveNotice(
   }
   const seealso = params[OMB.seealso] ?? "";
   const notice: InboxNotice = {
+    protocol: "omb",
     uri: params[OMB.notice] ?? "",
     listeneeUri: listenee,
     content: params[OMB.noticeContent] ?? "",
     url: params[OMB.noticeUrl] || (params[OMB.notice] ?? ""),
-    // Read only when none was sent, so no await has passed: claimPush's record is current.
     license: noticeLicense || following.profile.license,
     receivedAt: new Date().toISOString(),
   };
@@ -80,9 +78,8 @@ export async function receiveNotice(
     };
   }
   const added = await ctx.store.addInbox(notice);
-  if (added) ctx.events.emit(INBOX_EVENT, notice);
+  if (added) ctx.events.emit("inbox", notice);
   else {
-    await nonceWritten; // nothing was written after it
     ctx.log.info({ notice: notice.uri, listenee }, "notice already received; ignored");
   }
   return added;

@@ -3,8 +3,8 @@ import type { OAuthParams } from "../../protocol/omb/oauth.js";
 import type { OmbProfile } from "../../protocol/omb/profile.js";
 import { validateOmbVersion, validateProfile } from "../../protocol/omb/validate.js";
 import type { Context } from "../context.js";
-import { checkFields, checkLicense, FOLLOWING_EVENT } from "./inbound-notice.js";
-import { PushFieldError, verifyPush } from "./inbound-verify.js";
+import { checkFields, checkLicense } from "./inbound-notice.js";
+import { verifyPush } from "./inbound-verify.js";
 
 /**
  * Applies an updateProfile's fields to the stored profile (OMB.md §4): a field sent empty
@@ -26,23 +26,24 @@ export function mergeProfile(old: OmbProfile, params: OAuthParams): OmbProfile {
  * profile replaces the one in the following record.
  */
 export async function receiveProfile(
-  ctx: Pick<Context, "config" | "store" | "siteHttp" | "log" | "events">,
+  ctx: Pick<Context, "config" | "store" | "siteProfile" | "log" | "events">,
   params: OAuthParams,
 ): Promise<OmbProfile> {
-  const listenee = await verifyPush(ctx, "updateProfile", params);
+  const following = await verifyPush(ctx, "updateProfile", params);
+  const listenee = following.id;
   checkFields(() => validateOmbVersion(params[OMB.version]));
-  const following = ctx.store.followed(listenee);
-  if (!following) throw new PushFieldError(`omb_listenee: ${listenee} is not followed here`);
   const profile = mergeProfile(following.profile, params);
   checkFields(() => validateProfile("listenee", profile));
   if (ctx.config.licenseMode === "statusnet-0.9") {
     const field = profileParam("listenee", "license");
     await checkLicense(ctx, field, params[field] ?? "");
   }
-  // Re-read after the awaits: an unfollow meanwhile must not be undone by this write.
-  const current = ctx.store.followed(listenee);
-  if (current?.token !== following.token) return profile;
-  await ctx.store.saveFollowing({ ...current, profile });
-  ctx.events.emit(FOLLOWING_EVENT, listenee);
+  // Only while it is still this grant: an unfollow meanwhile must not be undone by this write.
+  const saved = await ctx.store.saveFollowed(
+    { ...following, profile },
+    { ifCredential: following.credentials.token },
+  );
+  if (!saved) return profile;
+  ctx.events.emit("following", listenee);
   return profile;
 }

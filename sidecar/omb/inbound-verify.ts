@@ -3,7 +3,7 @@ import { OAUTH, OAUTH_VERSION, SIGNATURE_METHOD } from "../../protocol/omb/const
 import { type OAuthParams, verifySignature } from "../../protocol/omb/oauth.js";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
-import type { Following } from "../store/types.js";
+import type { OmbFollowed } from "../store/types.js";
 import { ProtocolError } from "../web/errors.js";
 
 /** How far a request's timestamp may be from our clock, either way (OMB.md §5, libomb). */
@@ -49,19 +49,19 @@ export async function verifyOAuthRequest(
   opts: VerifyOptions,
   now = Date.now(),
 ): Promise<void> {
-  await claimOAuthRequest(ctx, opts, now).nonceWritten;
+  await claimOAuthRequest(ctx, opts, { durable: true, now });
 }
 
 /**
- * `verifyOAuthRequest` without waiting for the nonce's journal write (see
- * `Store.claimNonce`): for a caller that writes something itself before answering, which
- * makes the nonce durable too. Throws OAuthRejectedError synchronously.
+ * `verifyOAuthRequest`, and with `durable: false` without waiting for the nonce to reach
+ * the disk (see `Store.claimNonce`): for a caller that writes something itself before
+ * answering, which makes the nonce durable too.
  */
-export function claimOAuthRequest(
+async function claimOAuthRequest(
   ctx: Pick<Context, "config" | "store">,
   opts: VerifyOptions,
-  now = Date.now(),
-): { nonceWritten: Promise<void> } {
+  { durable, now = Date.now() }: { durable: boolean; now?: number },
+): Promise<void> {
   const p = opts.params;
   const consumerKey = p[OAUTH.consumerKey] ?? "";
   for (const field of [OAUTH.consumerKey, OAUTH.nonce, OAUTH.timestamp, OAUTH.signature]) {
@@ -89,11 +89,9 @@ export function claimOAuthRequest(
   // Remembered while the timestamp can still pass the window; after that it fails anyway.
   const key = `${consumerKey}\n${timestamp}\n${p[OAUTH.nonce]}`;
   const expiresAt = (timestamp + TIMESTAMP_WINDOW_SECONDS) * 1000 + 1000;
-  const claim = ctx.store.claimNonce(key, expiresAt);
-  if (!claim.fresh) {
+  if (!(await ctx.store.claimNonce(key, expiresAt, { durable }))) {
     throw new OAuthRejectedError("OAuth: this oauth_nonce was already used with this timestamp.");
   }
-  return { nonceWritten: claim.written };
 }
 
 /**
@@ -124,29 +122,16 @@ export class PushFieldError extends ProtocolError {
  * Authenticates a postNotice/updateProfile push (OMB.md §4): the access token must be one
  * we issued to this consumer key, the request correctly signed, fresh and new, and the
  * token bound to a subscription to exactly this `omb_listenee` (the check libomb forgot,
- * OMB.md P5). Returns the listenee's identifier URI.
+ * OMB.md P5). Returns the followed account it checked. With `durable: false` the nonce is
+ * not waited for (a caller that stores the notice next makes it durable with that write; a
+ * duplicate notice, which writes nothing, may be replayed after a crash: it is ignored again).
  */
 export async function verifyPush(
   ctx: Pick<Context, "config" | "store" | "log">,
   endpoint: "postNotice" | "updateProfile",
   params: OAuthParams,
-): Promise<string> {
-  const { following, nonceWritten } = claimPush(ctx, endpoint, params);
-  await nonceWritten;
-  return following.uri;
-}
-
-/**
- * `verifyPush` without waiting for the nonce's journal write (see `claimOAuthRequest`),
- * giving the following record it checked (read before any await, so still current for a
- * caller that has not awaited since). Throws synchronously; `nonceWritten` never rejects
- * unhandled (a failed journal write fails every later write too, which the caller awaits).
- */
-export function claimPush(
-  ctx: Pick<Context, "config" | "store" | "log">,
-  endpoint: "postNotice" | "updateProfile",
-  params: OAuthParams,
-): { following: Following; nonceWritten: Promise<void> } {
+  { durable = true }: { durable?: boolean } = {},
+): Promise<OmbFollowed> {
   const listenee = params.omb_listenee ?? "";
   const consumerKey = params[OAUTH.consumerKey];
   const revoked = (reason: string) => {
@@ -154,20 +139,22 @@ export function claimPush(
     ctx.log.warn({ endpoint, listenee, consumerKey, reason }, "push refused: token revoked");
     return new TokenRevokedError(listenee, reason);
   };
-  const access = ctx.store.accessToken(params[OAUTH.token] ?? "");
+  const access = await ctx.store.accessToken(params[OAUTH.token] ?? "");
   if (!access) throw revoked("unknown or revoked access token");
   if (access.consumerKey !== consumerKey) throw revoked("access token of another consumer key");
-  const { nonceWritten } = claimOAuthRequest(ctx, {
-    endpoint,
-    method: "POST",
-    params,
-    tokenSecret: access.secret,
-  });
-  nonceWritten.catch(() => {}); // awaited by the caller when it matters
+  await claimOAuthRequest(
+    ctx,
+    { endpoint, method: "POST", params, tokenSecret: access.secret },
+    { durable },
+  );
   if (listenee === "") throw new PushFieldError("omb_listenee: is required");
-  const following = ctx.store.followed(listenee);
-  if (access.listeneeUri !== listenee || following?.token !== access.token) {
+  const following = await ctx.store.followedAccount(listenee);
+  if (
+    access.listeneeUri !== listenee ||
+    following?.protocol !== "omb" ||
+    following.credentials.token !== access.token
+  ) {
     throw revoked("access token bound to another listenee");
   }
-  return { following, nonceWritten };
+  return following;
 }

@@ -39,10 +39,10 @@ function sameUrl(a: string, b: string): boolean {
  * (libomb never checked it; OMB.md P6), but the request token must exist unused.
  */
 export async function readAuthorizeRequest(
-  ctx: Pick<Context, "config" | "store" | "siteHttp" | "log">,
+  ctx: Pick<Context, "config" | "store" | "siteProfile">,
   params: OAuthParams,
 ): Promise<AuthorizeRequest> {
-  const token = ctx.store.requestToken(params[OAUTH.token] ?? "");
+  const token = await ctx.store.requestToken(params[OAUTH.token] ?? "");
   if (!token) refuse("request token", "The request token is unknown or has expired.");
   if (token.state !== "issued") {
     refuse("request token", `The request token was already ${token.state}.`);
@@ -79,7 +79,7 @@ export async function readAuthorizeRequest(
       "Only authors whose license fits the site's can be followed (licenseMode in the config).",
     );
   }
-  const alreadyFollowing = ctx.store.followed(listenee.uri) !== undefined;
+  const alreadyFollowing = (await ctx.store.followedAccount(listenee.uri)) !== undefined;
   return { token, listenee, callback, alreadyFollowing };
 }
 

@@ -6,7 +6,6 @@ import { parseForm } from "../../protocol/omb/oauth.js";
 import {
   formFields,
   ownerForm,
-  ownerSessions,
   publicPath,
   publicRequestUrl,
   redirectToLogin,
@@ -15,7 +14,7 @@ import type { Context } from "../context.js";
 import { PageError, ProtocolError } from "../web/errors.js";
 import { formBodyText, rawQuery } from "../web/form-body.js";
 import { limitPerClient } from "../web/rate-limit.js";
-import { FOLLOWING_EVENT, receiveNotice } from "./inbound-notice.js";
+import { receiveNotice } from "./inbound-notice.js";
 import { receiveProfile } from "./inbound-profile.js";
 import { oauthParams } from "./inbound-request.js";
 import { acceptedCallbackUrl, readAuthorizeRequest } from "./provider-authorize.js";
@@ -30,7 +29,7 @@ import { issueAccessToken, issueRequestToken, tokenReply } from "./provider-toke
  */
 export function providerRoutes(ctx: Context): Router {
   const router = Router();
-  const auth = ownerSessions(ctx);
+  const auth = ctx.owner;
 
   // Anyone can sign a request-token call (the consumer secret is empty): bound the writes.
   const requestTokenLimit = limitPerClient({
@@ -99,9 +98,9 @@ export function providerRoutes(ctx: Context): Router {
         'Set "manifest" in the sidecar config to the published manifest.json (URL or built file) and try again.',
       );
     }
-    // Checked again after the awaits: a second click must not authorize twice.
-    const token = ctx.store.requestToken(request.token.token);
-    if (token?.state !== "issued") {
+    // Issued → authorized in one step: a second click must not authorize twice.
+    const token = await ctx.store.authorizeRequestToken(request.token.token, request.listenee);
+    if (!token) {
       throw new PageError(
         409,
         "request token",
@@ -110,15 +109,14 @@ export function providerRoutes(ctx: Context): Router {
         "Nothing more to do here.",
       );
     }
-    await ctx.store.saveRequestToken({ ...token, state: "authorized", listenee: request.listenee });
     ctx.log.info({ listenee: request.listenee.uri }, "owner accepted a follow");
     res.redirect(303, acceptedCallbackUrl(request.callback, token.token, ctx.config.siteUrl, own));
   });
 
   router.post(SIDECAR_PATHS.access, formBodyText(), async (req, res) => {
     const { access, following } = await issueAccessToken(ctx, oauthParams(req));
-    ctx.log.info({ listenee: following.uri, consumerKey: access.consumerKey }, "now following");
-    ctx.events.emit(FOLLOWING_EVENT, following.uri);
+    ctx.log.info({ listenee: following.id, consumerKey: access.consumerKey }, "now following");
+    ctx.events.emit("following", following.id);
     plain(res, tokenReply(access.token, access.secret));
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { OAUTH } from "../../protocol/omb/constants.js";
 import { encodeForm, type OAuthParams } from "../../protocol/omb/oauth.js";
 import type { Context } from "../context.js";
-import type { AccessToken, Following, RequestToken } from "../store/types.js";
+import type { AccessToken, OmbFollowed, RequestToken } from "../store/types.js";
 import { OAuthRejectedError, verifyOAuthRequest } from "./inbound-verify.js";
 
 /** 128 random bits as 32 hex characters, the shape of StatusNet's tokens. */
@@ -50,9 +50,9 @@ export async function issueRequestToken(
 export async function issueAccessToken(
   ctx: Pick<Context, "config" | "store">,
   params: OAuthParams,
-): Promise<{ access: AccessToken; following: Following }> {
+): Promise<{ access: AccessToken; following: OmbFollowed }> {
   const consumerKey = params[OAUTH.consumerKey] ?? "";
-  const found = ctx.store.requestToken(params[OAUTH.token] ?? "");
+  const found = await ctx.store.requestToken(params[OAUTH.token] ?? "");
   if (!found || found.consumerKey !== consumerKey) {
     throw new OAuthRejectedError(
       "OAuth: unknown request token for this consumer key. Start the subscription again.",
@@ -64,13 +64,9 @@ export async function issueAccessToken(
     params,
     tokenSecret: found.secret,
   });
-  // Read again after the await: a concurrent exchange of the same token must lose.
-  const request = ctx.store.requestToken(found.token);
-  if (request?.state !== "authorized" || !request.listenee) {
-    throw new OAuthRejectedError(
-      `OAuth: the request token is ${request ? `in state "${request.state}"` : "gone"}, not authorized by the site's owner. Send the browser to the authorize page first.`,
-    );
-  }
+  // Read again after the await; the exchange below is one step, so a concurrent one loses.
+  const request = await ctx.store.requestToken(found.token);
+  if (request?.state !== "authorized" || !request.listenee) throw notAuthorized(request);
   const now = new Date().toISOString();
   const access: AccessToken = {
     token: newToken(),
@@ -79,18 +75,21 @@ export async function issueAccessToken(
     listeneeUri: request.listenee.uri,
     createdAt: now,
   };
-  const following: Following = {
-    uri: request.listenee.uri,
+  const following: OmbFollowed = {
+    protocol: "omb",
+    id: request.listenee.uri,
     profile: request.listenee,
-    token: access.token,
-    consumerKey,
+    credentials: { token: access.token, consumerKey },
     since: now,
   };
-  const previous = ctx.store.followed(following.uri);
-  await ctx.store.saveFollowing(following, {
-    request: { ...request, state: "used" },
-    access,
-    revokeAccess: previous?.token,
-  });
+  if (!(await ctx.store.exchangeRequestToken(request.token, access, following))) {
+    throw notAuthorized(await ctx.store.requestToken(request.token)); // a concurrent exchange won
+  }
   return { access, following };
+}
+
+function notAuthorized(request: RequestToken | undefined): OAuthRejectedError {
+  return new OAuthRejectedError(
+    `OAuth: the request token is ${request ? `in state "${request.state}"` : "gone"}, not authorized by the site's owner. Send the browser to the authorize page first.`,
+  );
 }

@@ -7,7 +7,8 @@ import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/
 import { equalText } from "../auth/session.js";
 import type { Context } from "../context.js";
 import { FetchError, type HttpClient } from "../net/client.js";
-import type { Subscriber } from "../store/types.js";
+import { destinationOf, originOf } from "../store/store.js";
+import type { OmbFollower } from "../store/types.js";
 import { rawQuery } from "../web/form-body.js";
 import { html, page } from "../web/page.js";
 import { limitPerClient } from "../web/rate-limit.js";
@@ -40,7 +41,6 @@ import {
   tooManyAttempts,
 } from "./consumer-failures.js";
 import { discoverOmb } from "./discovery/yadis.js";
-import { currentProfile } from "./listenee-profile.js";
 
 /**
  * The site as listenee: a visitor subscribes from their own OMB service (OMB.md §2–3, §10).
@@ -99,8 +99,8 @@ export function subscribeRoutes(ctx: Context): Router {
       ] as const) {
         if (isOurs(url, [config.siteUrl, config.publicUrl])) throw ownSite(`${what} is ${url}`);
       }
-      refuseTakeover(ctx, endpoints.localId, endpoints.postNotice, service);
-      const listenee = await currentProfile(ctx).catch((e: unknown) => {
+      await refuseTakeover(ctx, endpoints.localId, endpoints.postNotice, service);
+      const listenee = await ctx.siteProfile.current().catch((e: unknown) => {
         ctx.log.error({ err: e }, "subscribe: no profile of our own to send");
         throw profileUnavailable((e as Error).message);
       });
@@ -140,7 +140,7 @@ export function subscribeRoutes(ctx: Context): Router {
     // Our own tolerant parser: trailing `&`, `+`, stray `%` (OMB.md P7).
     const params = parseForm(rawQuery(req));
     const flow = readFlowCookie(req);
-    const pending = flow && ctx.store.pendingSubscription(flow.token);
+    const pending = flow && (await ctx.store.pendingSubscription(flow.token));
     const token = params[OAUTH.token];
     if (token === undefined || token === "") {
       // libomb's Reject sends the browser to the bare callback (OMB.md §3 step 3)
@@ -180,22 +180,28 @@ export function subscribeRoutes(ctx: Context): Router {
     }).catch((e: unknown) => {
       throw e instanceof TokenRefusedError ? tokenRefused(e, service) : e;
     });
-    const subscriber: Subscriber = {
-      uri: pending.listenerUri,
+    const subscriber: OmbFollower = {
+      protocol: "omb",
+      id: pending.listenerUri,
       profile,
-      postNoticeUrl: pending.endpoints.postNotice,
-      updateProfileUrl: pending.endpoints.updateProfile,
-      token: access.token,
-      secret: access.secret,
-      subscribedAt: new Date().toISOString(),
+      credentials: {
+        postNoticeUrl: pending.endpoints.postNotice,
+        updateProfileUrl: pending.endpoints.updateProfile,
+        token: access.token,
+        secret: access.secret,
+      },
+      since: new Date().toISOString(),
     };
-    // Checked again at the end: another flow may have finished meanwhile.
-    refuseTakeover(ctx, subscriber.uri, subscriber.postNoticeUrl, service);
-    const again = ctx.store.subscriber(subscriber.uri) !== undefined;
-    await ctx.store.completeSubscription(pending.requestToken, subscriber);
+    // Checked again as it is stored, in one step: another flow may have finished meanwhile.
+    const saved = await ctx.store.saveFollower(subscriber, {
+      pending: pending.requestToken,
+      sameOriginOnly: true,
+    });
+    if (saved === "taken") throw takenBy(ctx, subscriber.id, pending.endpoints.postNotice, service);
+    const again = saved === "replaced";
     clearFlowCookie(res, cookie);
     ctx.log.info(
-      { listener: subscriber.uri, postNotice: subscriber.postNoticeUrl, again },
+      { listener: subscriber.id, postNotice: pending.endpoints.postNotice, again },
       "subscribe: new subscriber",
     );
     res.type("html").send(successPage(config.siteUrl, profile.nickname, service, profile.profile));
@@ -244,15 +250,23 @@ function attemptDeadline(
 }
 
 /** An existing subscriber may only be replaced through the same service (same origin). */
-function refuseTakeover(ctx: Context, uri: string, postNoticeUrl: string, service: string): void {
-  const existing = ctx.store.subscriber(uri);
-  if (existing && new URL(existing.postNoticeUrl).origin !== new URL(postNoticeUrl).origin) {
-    ctx.log.warn(
-      { listener: uri, existing: existing.postNoticeUrl, attempted: postNoticeUrl },
-      "subscribe: refused, this identifier already subscribes through another service",
-    );
-    throw identifierTaken(uri, service);
-  }
+async function refuseTakeover(
+  ctx: Context,
+  uri: string,
+  postNoticeUrl: string,
+  service: string,
+): Promise<void> {
+  const existing = await ctx.store.follower(uri);
+  if (existing && originOf(destinationOf(existing).url) !== originOf(postNoticeUrl))
+    throw takenBy(ctx, uri, postNoticeUrl, service);
+}
+
+function takenBy(ctx: Context, uri: string, postNoticeUrl: string, service: string): Error {
+  ctx.log.warn(
+    { listener: uri, attempted: postNoticeUrl },
+    "subscribe: refused, this identifier already subscribes through another service",
+  );
+  return identifierTaken(uri, service);
 }
 
 /** True when `url` lies under one of our own base URLs (the site or the sidecar). */

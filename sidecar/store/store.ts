@@ -1,413 +1,184 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { Engine, type EngineOptions } from "./engine.js";
-import type { Op, Tables } from "./tables.js";
+/** The Store: everything the sidecar remembers, behind one async, protocol-neutral interface. */
 import type {
   AccessToken,
   DeliveryFailure,
   Destination,
-  Following,
+  Followed,
+  Follower,
   InboxNotice,
   NewOutboundEntry,
+  OmbFollowed,
+  OmbProfile,
   OutboundEntry,
   PendingSubscription,
+  Protocol,
+  PublishedPost,
   RequestToken,
-  Subscriber,
   SyncState,
 } from "./types.js";
 
-const HOUR = 3600_000;
-/** Request tokens of abandoned subscribe flows are dropped after this long. */
-const REQUEST_TOKEN_TTL = 24 * HOUR;
-/** Subscribe flows not finished within this time are dropped. */
-const PENDING_TTL = HOUR;
-/** Failures kept for the owner to read; the oldest go first. */
-const MAX_FAILURES = 10_000;
+/** A failure record as a caller gives it; the store adds the id and the time. */
+export type NewFailure = Omit<DeliveryFailure, "id" | "at">;
+
+/** What `saveFollower` did. */
+export type SaveFollowerResult = "added" | "replaced" | "taken";
+
+/** One entry a sync appends, and the post record it writes with the entry's sequence number. */
+export interface SyncEntry {
+  entry: NewOutboundEntry;
+  post?: Omit<PublishedPost, "seq">;
+}
+
+/** What one sync records (see `applySync`). */
+export interface SyncRecord {
+  /** Appended to the log, oldest first; each gets the next sequence number. */
+  entries: SyncEntry[];
+  /** Published-post records written as given (new, re-versioned, removed, or the baseline). */
+  posts: PublishedPost[];
+  state: SyncState;
+}
 
 /**
- * Everything the sidecar remembers, behind one narrow interface (DESIGN.md "Contracts"):
- * reads come from memory, each write is one journal append that resolves once durable.
- * Records are replaced, never changed in place.
+ * Every check-then-write is one named method, atomic in every backend (the JSON store runs
+ * it in one synchronous step and one journal line; a SQL store in one statement or
+ * transaction), so several processes may share one backend. Reads may be served from
+ * memory; every write resolves once it is durable unless it says otherwise.
  */
-export class Store {
-  #engine: Engine;
-  #t: Tables;
-  /** postNotice URL → identifier URIs of the subscribers there. */
-  #byDestination = new Map<string, Set<string>>();
-  /** The outbound log in sequence order (appended only at the end). */
-  #outbound: OutboundEntry[] = [];
-  /** Set when entries were pruned from the front; the list is rebuilt on next use. */
-  #outboundStale = false;
+export interface Store {
+  /** "json", "memory", "postgres": what the status page shows. */
+  readonly backend: string;
 
-  private constructor(engine: Engine) {
-    this.#engine = engine;
-    this.#t = engine.tables;
-  }
+  // ── followers: remote accounts following the site ─────────────────────────────────
+  followers(protocol?: Protocol): Promise<Follower[]>;
+  follower(id: string): Promise<Follower | undefined>;
+  /** Followers whose deliveries go to this destination, in the order they were added. */
+  followersAt(destination: string): Promise<Follower[]>;
+  countFollowers(): Promise<Record<Protocol, number>>;
+  /**
+   * Adds or replaces a follower, and in the same step: creates its destination at the head
+   * of the log when new or given up (a new follower never receives the backlog), drops the
+   * old destination when the follower moved and was the last there, and deletes the pending
+   * subscribe flow `pending` names. `sameOriginOnly`: an existing follower with this id whose
+   * destination is on another origin is kept and "taken" is answered (no takeover).
+   */
+  saveFollower(
+    f: Follower,
+    opts?: { pending?: string; sameOriginOnly?: boolean },
+  ): Promise<SaveFollowerResult>;
+  /**
+   * Removes a follower (and its destination when it was the last one there), with an
+   * optional failure record. `ifCredential`: only while its credential is still this one
+   * (`credentialOf`): a follower who followed again meanwhile is kept.
+   */
+  removeFollower(
+    id: string,
+    opts?: { failure?: NewFailure; ifCredential?: string },
+  ): Promise<boolean>;
 
-  static async open(
-    dataFile: string,
-    opts: Omit<EngineOptions, "beforeCompact"> = {},
-  ): Promise<Store> {
-    let store: Store | null = null;
-    const engine = await Engine.open(dataFile, {
-      ...opts,
-      beforeCompact: (tables) => store?.pruneOps(tables) ?? [],
-    });
-    store = new Store(engine);
-    store.#index();
-    return store;
-  }
+  // ── followed accounts: remote authors the site follows ────────────────────────────
+  followed(): Promise<Followed[]>;
+  followedAccount(id: string): Promise<Followed | undefined>;
+  /**
+   * Adds or replaces a followed account. `ifCredential`: only while the stored record still
+   * has this credential (`credentialOf`): false when it was removed or replaced meanwhile.
+   */
+  saveFollowed(f: Followed, opts?: { ifCredential?: string }): Promise<boolean>;
+  /** Stops following; an OMB access token is deleted too, so their next push gets 403. */
+  removeFollowed(id: string): Promise<boolean>;
 
-  #index(): void {
-    for (const s of this.#t.values<Subscriber>("subscribers")) this.#indexSubscriber(s, true);
-    this.#rebuildOutbound();
-    this.#t.onChange((table, _key, before, after) => {
-      if (table === "subscribers") {
-        if (before) this.#indexSubscriber(before as Subscriber, false);
-        if (after) this.#indexSubscriber(after as Subscriber, true);
-      } else if (table === "outbound") {
-        if (after && !before) this.#outbound.push(after as OutboundEntry);
-        else if (!after) this.#outboundStale = true;
-      }
-    });
-  }
-
-  #rebuildOutbound(): void {
-    this.#outbound = [...this.#t.values<OutboundEntry>("outbound")].sort((a, b) => a.seq - b.seq);
-    this.#outboundStale = false;
-  }
-
-  #log(): OutboundEntry[] {
-    if (this.#outboundStale) this.#rebuildOutbound();
-    return this.#outbound;
-  }
-
-  #indexSubscriber(s: Subscriber, add: boolean): void {
-    let set = this.#byDestination.get(s.postNoticeUrl);
-    if (add) {
-      if (!set) {
-        set = new Set();
-        this.#byDestination.set(s.postNoticeUrl, set);
-      }
-      set.add(s.uri);
-    } else if (set) {
-      set.delete(s.uri);
-      if (set.size === 0) this.#byDestination.delete(s.postNoticeUrl);
-    }
-  }
-
-  // ── subscribers: remote listeners following the site ──────────────────────────────
-
-  subscribers(): Subscriber[] {
-    return [...this.#t.values<Subscriber>("subscribers")];
-  }
-
-  subscriber(uri: string): Subscriber | undefined {
-    return this.#t.get("subscribers", uri);
-  }
-
-  subscribersAt(postNoticeUrl: string): Subscriber[] {
-    const uris = this.#byDestination.get(postNoticeUrl) ?? [];
-    return [...uris].map((u) => this.#t.get<Subscriber>("subscribers", u)).filter((s) => !!s);
-  }
+  // ── OMB provider tokens and consumer flows ────────────────────────────────────────
+  requestToken(token: string): Promise<RequestToken | undefined>;
+  saveRequestToken(t: RequestToken): Promise<void>;
+  deleteRequestToken(token: string): Promise<void>;
+  /** "issued" → "authorized" for `listenee`; the token as it is now, or undefined if it was not "issued". */
+  authorizeRequestToken(token: string, listenee: OmbProfile): Promise<RequestToken | undefined>;
+  /**
+   * "authorized" → "used", storing the access token and the followed account it creates,
+   * and deleting the access token that account had before (a re-follow). False when the
+   * request token is no longer "authorized" (a concurrent exchange won).
+   */
+  exchangeRequestToken(token: string, access: AccessToken, followed: OmbFollowed): Promise<boolean>;
+  accessToken(token: string): Promise<AccessToken | undefined>;
+  pendingSubscription(requestToken: string): Promise<PendingSubscription | undefined>;
+  savePendingSubscription(p: PendingSubscription): Promise<void>;
+  deletePendingSubscription(requestToken: string): Promise<void>;
 
   /**
-   * One subscriber at `postNoticeUrl` whose token is not in `usedTokens`: the delivery
-   * worker's pick for each push, found without copying the destination's subscriber list.
+   * Records a nonce unless it is already recorded and unexpired; false means a replay. With
+   * `durable: false` it resolves once the claim is decided, and the claim is durable no later
+   * than the next write of this store that resolves (for a caller that writes anyway before
+   * answering: inbound OMB notices wait for the disk once, not twice).
    */
-  subscriberAt(postNoticeUrl: string, usedTokens: ReadonlySet<string>): Subscriber | undefined {
-    for (const uri of this.#byDestination.get(postNoticeUrl) ?? []) {
-      const s = this.#t.get<Subscriber>("subscribers", uri);
-      if (s && !usedTokens.has(s.token)) return s;
-    }
-    return undefined;
-  }
+  claimNonce(key: string, expiresAt: number, opts?: { durable?: boolean }): Promise<boolean>;
 
-  /**
-   * Adds or replaces a subscriber. A new destination, or one that was given up, starts
-   * afresh at the head of the log: a new subscription never receives the backlog.
-   */
-  saveSubscriber(s: Subscriber, also: Op[] = []): Promise<void> {
-    const ops: Op[] = [["subscribers", s.uri, s], ...also];
-    const current = this.#t.get<Destination>("destinations", s.postNoticeUrl);
-    if (!current || current.gaveUpAt) {
-      const d: Destination = { url: s.postNoticeUrl, cursor: this.headSeq(), attempts: 0 };
-      ops.push(["destinations", d.url, d]);
-    }
-    const old = this.subscriber(s.uri);
-    if (old && old.postNoticeUrl !== s.postNoticeUrl) ops.push(...this.#dropDestinationOps(old));
-    return this.#engine.commit(ops);
-  }
-
-  /** Removes a subscriber (and its destination when it was the last one there). */
-  async removeSubscriber(
-    uri: string,
-    failure?: Omit<DeliveryFailure, "id" | "at">,
-  ): Promise<boolean> {
-    const s = this.subscriber(uri);
-    if (!s) return false;
-    const ops: Op[] = [["subscribers", uri, null], ...this.#dropDestinationOps(s)];
-    if (failure) ops.push(this.#failureOp(failure));
-    await this.#engine.commit(ops);
-    return true;
-  }
-
-  #dropDestinationOps(s: Subscriber): Op[] {
-    const others = [...(this.#byDestination.get(s.postNoticeUrl) ?? [])].filter((u) => u !== s.uri);
-    return others.length === 0 ? [["destinations", s.postNoticeUrl, null]] : [];
-  }
-
-  pendingSubscription(requestToken: string): PendingSubscription | undefined {
-    const p = this.#t.get<PendingSubscription>("pending", requestToken);
-    return p && Date.now() - Date.parse(p.createdAt) <= PENDING_TTL ? p : undefined;
-  }
-
-  savePendingSubscription(p: PendingSubscription): Promise<void> {
-    return this.#engine.commit([["pending", p.requestToken, p]]);
-  }
-
-  deletePendingSubscription(requestToken: string): Promise<void> {
-    return this.#engine.commit([["pending", requestToken, null]]);
-  }
-
-  /** Finishes a subscribe flow: the subscriber saved and the pending flow gone, in one step. */
-  async completeSubscription(requestToken: string, s: Subscriber): Promise<void> {
-    await this.saveSubscriber(s, [["pending", requestToken, null]]);
-  }
-
-  // ── the outbound log and its destinations ─────────────────────────────────────────
-
-  headSeq(): number {
-    return this.#t.get<number>("meta", "outboundHead") ?? 0;
-  }
-
+  // ── the outbound log, published posts, destinations ───────────────────────────────
+  headSeq(): Promise<number>;
   /** Up to `limit` entries with seq > `after`, oldest first. */
-  outboundAfter(after: number, limit: number): OutboundEntry[] {
-    const log = this.#log();
-    let lo = 0;
-    let hi = log.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((log[mid]?.seq ?? 0) <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    return log.slice(lo, lo + limit);
-  }
-
-  isPublished(noticeUri: string): boolean {
-    return this.#t.get("published", noticeUri) !== undefined;
-  }
-
+  outboundAfter(after: number, limit: number): Promise<OutboundEntry[]>;
+  /** Every post the log has seen, by URI (what a sync diffs the manifest against). */
+  publishedPosts(): Promise<Map<string, PublishedPost>>;
+  /** Records one sync in a single durable step; the sequence numbers of the new entries. */
+  applySync(record: SyncRecord): Promise<number[]>;
+  syncState(): Promise<SyncState>;
+  saveSyncState(state: SyncState): Promise<void>;
+  destinations(): Promise<Destination[]>;
+  destination(key: string): Promise<Destination | undefined>;
   /**
-   * Records one sync in a single durable step: new entries appended to the log (their
-   * notices marked published), `archived` notice URIs marked published without being
-   * sent (the first sync), and the new sync state.
+   * Saves a destination's cursor and retry state, with an optional failure record, unless
+   * the destination was removed meanwhile (false). `durable: false` (a cursor moved past a
+   * delivered entry) waits for the write, not the fsync: a crash of the process loses
+   * nothing, a power cut may resend the last second of deliveries.
    */
-  async applySync(
-    entries: NewOutboundEntry[],
-    archived: string[],
-    state: SyncState,
-  ): Promise<number[]> {
-    const now = new Date().toISOString();
-    let seq = this.headSeq();
-    const ops: Op[] = [];
-    const seqs: number[] = [];
-    for (const e of entries) {
-      seq++;
-      seqs.push(seq);
-      const entry = { ...e, seq, addedAt: now } as OutboundEntry;
-      ops.push(["outbound", String(seq), entry]);
-      if (e.kind === "notice") ops.push(["published", e.notice.uri, seq]);
-    }
-    for (const uri of archived) ops.push(["published", uri, 0]);
-    ops.push(["meta", "outboundHead", seq], ["meta", "sync", state]);
-    await this.#engine.commit(ops);
-    return seqs;
-  }
-
-  destinations(): Destination[] {
-    return [...this.#t.values<Destination>("destinations")];
-  }
-
-  destination(url: string): Destination | undefined {
-    return this.#t.get("destinations", url);
-  }
-
-  /**
-   * Saves a destination's cursor/retry state, with an optional permanent failure record.
-   * `durable: false` (a cursor moved past a delivered notice) waits for the write, not for
-   * the fsync: a crash of the process loses nothing, a power cut at worst resends notices
-   * of the last second, which StatusNet answers "Duplicate notice" and we count delivered.
-   */
-  saveDestination(
+  updateDestination(
     d: Destination,
-    failure?: Omit<DeliveryFailure, "id" | "at">,
-    { durable = true }: { durable?: boolean } = {},
-  ): Promise<void> {
-    if (!this.#t.get("destinations", d.url)) return Promise.resolve(); // removed meanwhile
-    const ops: Op[] = [["destinations", d.url, d]];
-    if (failure) ops.push(this.#failureOp(failure));
-    return this.#engine.commit(ops, { durable });
-  }
-
-  recordFailure(failure: Omit<DeliveryFailure, "id" | "at">): Promise<void> {
-    return this.#engine.commit([this.#failureOp(failure)]);
-  }
-
-  #failureOp(failure: Omit<DeliveryFailure, "id" | "at">): Op {
-    const f: DeliveryFailure = { ...failure, id: randomUUID(), at: new Date().toISOString() };
-    return ["failures", f.id, f];
-  }
-
+    opts?: { failure?: NewFailure; durable?: boolean },
+  ): Promise<boolean>;
+  recordFailure(failure: NewFailure): Promise<void>;
   /** Permanent failures, newest first. */
-  failures(limit = 100): DeliveryFailure[] {
-    return [...this.#t.values<DeliveryFailure>("failures")].reverse().slice(0, limit);
-  }
+  failures(limit?: number): Promise<DeliveryFailure[]>;
 
-  syncState(): SyncState {
-    return this.#t.get<SyncState>("meta", "sync") ?? { initialized: false };
-  }
-
-  saveSyncState(state: SyncState): Promise<void> {
-    return this.#engine.commit([["meta", "sync", state]]);
-  }
-
-  // ── following: remote authors the site follows (provider role) ────────────────────
-
-  following(): Following[] {
-    return [...this.#t.values<Following>("following")];
-  }
-
-  followed(uri: string): Following | undefined {
-    return this.#t.get("following", uri);
-  }
-
-  /**
-   * Saves a followed author and, in the same step, the request/access token changes;
-   * `revokeAccess` deletes an access token the record no longer names (a re-follow).
-   */
-  saveFollowing(
-    f: Following,
-    tokens: { request?: RequestToken; access?: AccessToken; revokeAccess?: string } = {},
-  ): Promise<void> {
-    const ops: Op[] = [["following", f.uri, f]];
-    if (tokens.request) ops.push(["requestTokens", tokens.request.token, tokens.request]);
-    if (tokens.revokeAccess && tokens.revokeAccess !== tokens.access?.token)
-      ops.push(["accessTokens", tokens.revokeAccess, null]);
-    if (tokens.access) ops.push(["accessTokens", tokens.access.token, tokens.access]);
-    return this.#engine.commit(ops);
-  }
-
-  /** Stops following: the access token is deleted, so their next push gets 403. */
-  async removeFollowing(uri: string): Promise<boolean> {
-    const f = this.followed(uri);
-    if (!f) return false;
-    await this.#engine.commit([
-      ["following", uri, null],
-      ["accessTokens", f.token, null],
-    ]);
-    return true;
-  }
-
-  requestToken(token: string): RequestToken | undefined {
-    return this.#t.get("requestTokens", token);
-  }
-
-  saveRequestToken(t: RequestToken): Promise<void> {
-    return this.#engine.commit([["requestTokens", t.token, t]]);
-  }
-
-  deleteRequestToken(token: string): Promise<void> {
-    return this.#engine.commit([["requestTokens", token, null]]);
-  }
-
-  accessToken(token: string): AccessToken | undefined {
-    return this.#t.get("accessTokens", token);
-  }
-
-  /**
-   * Records a nonce unless it was seen before; false means a replay. The check and the
-   * record happen in one synchronous step, so two concurrent requests cannot both pass.
-   */
-  async useNonce(key: string, expiresAt: number): Promise<boolean> {
-    const claim = this.claimNonce(key, expiresAt);
-    await claim.written;
-    return claim.fresh;
-  }
-
-  /**
-   * `useNonce` without waiting for the disk: whether the nonce was fresh (recorded in memory
-   * at once) and its journal write. The journal is written in order, so once any LATER
-   * write has resolved this one is durable too: a caller that writes anyway before
-   * answering waits once, not twice (inbound postNotice: nonce, then the notice).
-   */
-  claimNonce(key: string, expiresAt: number): { fresh: boolean; written: Promise<void> } {
-    const seen = this.#t.get<number>("nonces", key);
-    if (seen !== undefined && seen > Date.now())
-      return { fresh: false, written: Promise.resolve() };
-    return { fresh: true, written: this.#engine.commit([["nonces", key, expiresAt]]) };
-  }
-
-  // ── inbox: notices from people the site follows ───────────────────────────────────
-
-  /** Stores a received notice; false if its URI is already stored. */
-  async addInbox(n: InboxNotice): Promise<boolean> {
-    if (this.#t.get("inbox", n.uri)) return false;
-    await this.#engine.commit([["inbox", n.uri, n]]);
-    return true;
-  }
-
-  /** Received notices, newest first. */
-  inbox(limit = Number.POSITIVE_INFINITY): InboxNotice[] {
-    return [...this.#t.values<InboxNotice>("inbox")].reverse().slice(0, limit);
-  }
+  // ── inbox: posts from accounts the site follows ───────────────────────────────────
+  /** Stores a received post; false if its URI is already stored. */
+  addInbox(n: InboxNotice): Promise<boolean>;
+  /** Received posts, newest first. */
+  inbox(limit?: number): Promise<InboxNotice[]>;
 
   // ── housekeeping ──────────────────────────────────────────────────────────────────
+  /** A random secret created on first use and kept (cookie keys); the same value for every caller. */
+  secret(name: string): Promise<string>;
+  /** Folds the backend's log into its base state and forgets what has expired. */
+  compact(): Promise<void>;
+  /** Write calls and bytes since start: what benchmarks report. */
+  readonly stats: { writes: number; journalBytes: number };
+  close(): Promise<void>;
+}
 
-  /** A random secret generated once and kept in the store (e.g. for signing cookies). */
-  async secret(name: string): Promise<string> {
-    const key = `secret:${name}`;
-    const existing = this.#t.get<string>("meta", key);
-    if (existing) return existing;
-    const value = randomBytes(32).toString("base64url");
-    await this.#engine.commit([["meta", key, value]]);
-    return value;
-  }
+/** The key of the destination at `url` for `protocol` (a URL could serve two protocols). */
+export function destinationKey(protocol: Protocol, url: string): string {
+  return `${protocol} ${url}`;
+}
 
-  /** What compaction may forget: expired nonces and request tokens, delivered log entries. */
-  private pruneOps(t: Tables): Op[] {
-    const now = Date.now();
-    const ops: Op[] = [];
-    for (const [k, exp] of t.maps.nonces) if ((exp as number) <= now) ops.push(["nonces", k, null]);
-    for (const rt of t.values<RequestToken>("requestTokens")) {
-      if (now - Date.parse(rt.createdAt) > REQUEST_TOKEN_TTL)
-        ops.push(["requestTokens", rt.token, null]);
-    }
-    for (const p of t.values<PendingSubscription>("pending")) {
-      if (now - Date.parse(p.createdAt) > PENDING_TTL) ops.push(["pending", p.requestToken, null]);
-    }
-    let delivered = this.headSeq();
-    for (const d of t.values<Destination>("destinations"))
-      delivered = Math.min(delivered, d.cursor);
-    for (const e of this.#log()) {
-      if (e.seq > delivered) break;
-      ops.push(["outbound", String(e.seq), null]);
-    }
-    const failures = [...t.maps.failures.keys()];
-    for (const id of failures.slice(0, Math.max(0, failures.length - MAX_FAILURES))) {
-      ops.push(["failures", id, null]);
-    }
-    return ops;
-  }
+/** Where a follower's deliveries go. */
+export function destinationOf(f: Follower): { key: string; protocol: Protocol; url: string } {
+  const url =
+    f.protocol === "omb"
+      ? f.credentials.postNoticeUrl
+      : (f.credentials.sharedInbox ?? f.credentials.inbox);
+  return { key: destinationKey(f.protocol, url), protocol: f.protocol, url };
+}
 
-  compact(): Promise<void> {
-    return this.#engine.compact();
-  }
+/** What identifies one grant of a follow: the OMB access token, or the AP Follow's id. */
+export function credentialOf(f: Follower | Followed): string {
+  return f.protocol === "omb" ? f.credentials.token : f.credentials.followId;
+}
 
-  get stats(): { writes: number; journalBytes: number } {
-    return this.#engine.stats;
-  }
-
-  close(): Promise<void> {
-    return this.#engine.close();
+/** The web origin of a URL, or the URL itself when it does not parse. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
   }
 }
+
+export type * from "./types.js";

@@ -1,21 +1,86 @@
-import type { ManifestNotice } from "../../contract/manifest.js";
+/** The records the Store keeps (schema 2): protocol-tagged followers, followed accounts, destinations. */
+import type { ManifestNotice, SiteProfile } from "../../contract/manifest.js";
 import type { OmbProfile } from "../../protocol/omb/profile.js";
 
-/** A remote listener who follows the site (we are their OAuth consumer and push to them). */
-export interface Subscriber {
-  /** The listener's identifier URI: the LocalID from their XRDS. */
-  uri: string;
-  profile: OmbProfile;
-  postNoticeUrl: string;
-  updateProfileUrl: string;
-  /** Access token and secret they issued us. */
-  token: string;
-  secret: string;
-  subscribedAt: string;
+/** The federation protocols the sidecar speaks; every follower and destination names one. */
+export const PROTOCOLS = ["omb", "activitypub"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** A remote person as the owner sees them, whatever their protocol. */
+export interface ActorSummary {
+  /** ActivityPub actor id. */
+  id: string;
+  /** `user@instance`, when known. */
+  handle?: string;
+  name: string;
+  /** Their profile page (HTML). */
+  url: string;
+  icon?: string;
 }
 
-/** A distinct postNotice URL: a remote service fans out to its own users, so one push each. */
+/** Someone on an OMB service who follows the site: we are their OAuth consumer and push to them. */
+export interface OmbFollower {
+  protocol: "omb";
+  /** The listener's identifier URI: the LocalID from their XRDS. */
+  id: string;
+  profile: OmbProfile;
+  credentials: {
+    postNoticeUrl: string;
+    updateProfileUrl: string;
+    /** Access token and secret they issued us. */
+    token: string;
+    secret: string;
+  };
+  since: string;
+}
+
+/** A fediverse account that follows the site's actor. */
+export interface ApFollower {
+  protocol: "activitypub";
+  /** Their actor id. */
+  id: string;
+  profile: ActorSummary;
+  credentials: {
+    inbox: string;
+    sharedInbox?: string;
+    /** The id of their Follow activity: what Accept, Reject and Undo refer to. */
+    followId: string;
+  };
+  since: string;
+}
+
+export type Follower = OmbFollower | ApFollower;
+
+/** An OMB author the site follows: we are their OAuth provider, they push to us. */
+export interface OmbFollowed {
+  protocol: "omb";
+  /** Their identifier URI (`omb_listenee`). */
+  id: string;
+  profile: OmbProfile;
+  /** The access token we issued them, and the consumer key it is bound to. */
+  credentials: { token: string; consumerKey: string };
+  since: string;
+}
+
+/** A fediverse account the site follows. */
+export interface ApFollowed {
+  protocol: "activitypub";
+  id: string;
+  profile: ActorSummary;
+  credentials: { inbox: string; sharedInbox?: string; followId: string; accepted: boolean };
+  since: string;
+}
+
+export type Followed = OmbFollowed | ApFollowed;
+
+/**
+ * Where deliveries go, one cursor each: OMB, a distinct postNotice URL (a remote service fans
+ * out to its own users, so one push each); ActivityPub, a shared inbox (or an inbox).
+ */
 export interface Destination {
+  /** `destinationKey(protocol, url)`. */
+  key: string;
+  protocol: Protocol;
   url: string;
   /** Sequence number of the last outbound entry delivered (or given up on) here. */
   cursor: number;
@@ -29,35 +94,42 @@ export interface Destination {
   gaveUpAt?: string;
 }
 
-/** One entry of the outbound log, delivered in order to every destination. */
-export type OutboundEntry =
-  | { seq: number; kind: "notice"; notice: ManifestNotice; addedAt: string }
-  | { seq: number; kind: "profile"; profile: OmbProfile; addedAt: string };
+/** One entry of the outbound log, delivered in order to every destination that takes it. */
+export type OutboundEntry = NewOutboundEntry & { seq: number; addedAt: string };
 
+/**
+ * What a sync appends: a new post, an edited one (its fields as they are now), a removed
+ * one, or a changed profile. Each protocol's transport says which kinds it carries.
+ */
 export type NewOutboundEntry =
   | { kind: "notice"; notice: ManifestNotice }
-  | { kind: "profile"; profile: OmbProfile };
+  | { kind: "update"; notice: ManifestNotice }
+  | { kind: "delete"; uri: string; url: string; deletedAt: string }
+  | { kind: "profile"; profile: SiteProfile };
+
+/** A post the log has seen: when it went out, which version, and whether it was removed. */
+export interface PublishedPost {
+  uri: string;
+  /** The entry that announced it; 0 for posts recorded as already published (the baseline). */
+  seq: number;
+  /** `noticeVersion` of what was last sent or recorded; absent for schema-1 records. */
+  version?: string;
+  url?: string;
+  removedAt?: string;
+}
 
 /** A delivery that will not be retried: kept for the owner to see. */
 export interface DeliveryFailure {
   id: string;
+  /** The destination's URL (postNotice URL, inbox). */
   destination: string;
+  protocol?: Protocol;
+  /** The follower it concerned, when one. */
   subscriber?: string;
   seq?: number;
   status?: number;
   error: string;
   at: string;
-}
-
-/** A remote author the site follows (we are their OAuth provider; they push to us). */
-export interface Following {
-  /** Their identifier URI (`omb_listenee`). */
-  uri: string;
-  profile: OmbProfile;
-  /** The access token we issued them, and the consumer key it is bound to. */
-  token: string;
-  consumerKey: string;
-  since: string;
 }
 
 export interface RequestToken {
@@ -79,9 +151,11 @@ export interface AccessToken {
   createdAt: string;
 }
 
-/** A notice received from someone the site follows. */
+/** A post received from someone the site follows. */
 export interface InboxNotice {
+  protocol: Protocol;
   uri: string;
+  /** The author's id (OMB: `omb_listenee`). */
   listeneeUri: string;
   content: string;
   url: string;
@@ -121,7 +195,7 @@ export interface SyncState {
   etag?: string;
   lastModified?: string;
   /** The profile last pushed (or recorded on the first sync). */
-  profile?: OmbProfile;
+  profile?: SiteProfile;
 }
 
-export type { ManifestNotice, OmbProfile };
+export type { ManifestNotice, OmbProfile, SiteProfile };

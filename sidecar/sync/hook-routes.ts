@@ -9,8 +9,9 @@ import { ManifestError } from "../../contract/manifest.js";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import type { Context } from "../context.js";
 import { ProtocolError } from "../web/errors.js";
+import { type HookCommands, stringArg } from "./hook-commands.js";
 import { ManifestSourceError } from "./manifest-source.js";
-import { type SyncResult, syncerFor } from "./syncer.js";
+import type { SyncResult } from "./syncer.js";
 
 /**
  * The deploy hook (`POST /hooks/deploy`: read the published manifest now) and signed
@@ -22,42 +23,21 @@ import { type SyncResult, syncerFor } from "./syncer.js";
 /** Hook bodies are tiny JSON documents. */
 const HOOK_BODY_LIMIT = "64kb";
 
-export type HookCommandHandler = (
-  ctx: Context,
-  args: Record<string, unknown>,
-) => Promise<Record<string, unknown>>;
-
-const commands = new Map<string, HookCommandHandler>();
-
-/**
- * Adds a command to `POST /hooks/command` (body `{"command": name, ...args}`); the handler's
- * result is answered as JSON, a ProtocolError it throws as that status. Registering a name
- * again replaces the handler.
- */
-export function registerHookCommand(name: string, handler: HookCommandHandler): void {
-  commands.set(name, handler);
-}
-
-registerHookCommand("sync", async (ctx, args) =>
-  syncAnswer(
-    await runSync(ctx, `command${typeof args.source === "string" ? `:${args.source}` : ""}`),
-  ),
-);
-
-registerHookCommand("remove-subscriber", async (ctx, args) => {
-  const uri = stringArg(args, "uri");
-  const removed = await ctx.store.removeSubscriber(uri);
-  if (!removed) throw new ProtocolError(404, `no subscriber with URI ${uri}`);
-  ctx.log.info({ subscriber: uri }, "subscriber removed by the owner");
-  return { removed: uri };
-});
-
-/** A required string argument of a command, or a 400 naming it. */
-export function stringArg(args: Record<string, unknown>, name: string): string {
-  const v = args[name];
-  if (typeof v !== "string" || v === "")
-    throw new ProtocolError(400, `command "${String(args.command)}" needs a string "${name}"`);
-  return v;
+/** The commands every sidecar has, whatever its wings: a sync, and removing a follower. */
+export function coreCommands(commands: HookCommands): HookCommands {
+  return commands
+    .register("sync", async (ctx, args) =>
+      syncAnswer(
+        await runSync(ctx, `command${typeof args.source === "string" ? `:${args.source}` : ""}`),
+      ),
+    )
+    .register("remove-subscriber", async (ctx, args) => {
+      const uri = stringArg(args, "uri");
+      const removed = await ctx.store.removeFollower(uri);
+      if (!removed) throw new ProtocolError(404, `no subscriber with URI ${uri}`);
+      ctx.log.info({ subscriber: uri }, "subscriber removed by the owner");
+      return { removed: uri };
+    });
 }
 
 export function hookRoutes(ctx: Context): Router {
@@ -73,11 +53,11 @@ export function hookRoutes(ctx: Context): Router {
   router.post(SIDECAR_PATHS.hookCommand, raw, async (req, res) => {
     const body = await verified(ctx, req);
     const name = body.command;
-    const handler = typeof name === "string" ? commands.get(name) : undefined;
+    const handler = ctx.commands.get(name);
     if (!handler) {
       throw new ProtocolError(
         400,
-        `unknown command ${JSON.stringify(name)}; known: ${[...commands.keys()].join(", ")}`,
+        `unknown command ${JSON.stringify(name)}; known: ${ctx.commands.names().join(", ")}`,
       );
     }
     res.json({ ok: true, command: name, ...(await handler(ctx, body)) });
@@ -101,7 +81,7 @@ async function verified(ctx: Context, req: Request): Promise<Record<string, unkn
   // The signature is remembered until its timestamp leaves the window: a replay is refused.
   const expires = (check.timestamp + HOOK_WINDOW_SECONDS + 1) * 1000;
   // Keyed on the lower-cased value: `SHA256=<HEX>` verifies too and must count as the same.
-  if (!(await ctx.store.useNonce(`hook\n${(signature ?? "").toLowerCase()}`, expires))) {
+  if (!(await ctx.store.claimNonce(`hook\n${(signature ?? "").toLowerCase()}`, expires))) {
     throw new ProtocolError(401, "hook refused: this signed request was already used (replay)");
   }
   if (text.trim() === "") return {};
@@ -118,7 +98,7 @@ async function verified(ctx: Context, req: Request): Promise<Record<string, unkn
 
 async function runSync(ctx: Context, source: string): Promise<SyncResult> {
   try {
-    return await syncerFor(ctx).run(source);
+    return await ctx.syncer.run(source);
   } catch (e) {
     if (e instanceof ManifestSourceError) throw new ProtocolError(502, e.message);
     if (e instanceof ManifestError) throw new ProtocolError(422, e.message);
@@ -131,10 +111,13 @@ function syncAnswer(r: SyncResult): Record<string, unknown> {
     ok: true,
     outcome: r.outcome,
     newNotices: r.newNotices,
+    updated: r.updated,
+    removed: r.removed,
     archived: r.archived,
     profileChanged: r.profileChanged,
     destinations: r.destinations,
     rejected: r.rejected,
     ...(r.profileError ? { profileError: r.profileError } : {}),
+    ...(r.removalsHeld ? { removalsHeld: r.removalsHeld } : {}),
   };
 }

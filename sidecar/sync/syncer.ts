@@ -1,14 +1,24 @@
+/** One sync (read the manifest, diff, record in one step) and the Syncer that serialises them. */
 import type { Context } from "../context.js";
 import type { SyncState } from "../store/types.js";
 import { readManifest } from "./manifest-source.js";
 import { planSync } from "./plan.js";
 
-export type SyncDeps = Pick<Context, "config" | "store" | "siteHttp" | "log" | "events">;
+export type SyncDeps = Pick<
+  Context,
+  "config" | "store" | "siteHttp" | "log" | "events" | "transports"
+>;
 
 export interface SyncResult {
   /** "first-sync": notices recorded as published, nothing sent; "not-modified": 304 / same file. */
   outcome: "first-sync" | "synced" | "not-modified";
   newNotices: number;
+  /** Edited posts sent out again (by the protocols that carry edits). */
+  updated: number;
+  /** Removed posts announced (by the protocols that carry removals). */
+  removed: number;
+  /** Removals held back: most posts vanished at once; `sync --confirm-removals` applies them. */
+  removalsHeld?: number;
   /** Notices recorded as already published (the first sync). */
   archived: number;
   /** Profile fields that changed (an updateProfile was queued when non-empty). */
@@ -28,6 +38,8 @@ export interface SyncOptions {
    * resolution could hide a deploy made within the second of the last one.
    */
   conditional?: boolean;
+  /** Apply removals even when most of the site's posts vanished at once. */
+  confirmRemovals?: boolean;
 }
 
 /**
@@ -41,13 +53,13 @@ export async function syncOnce(
   opts: SyncOptions = {},
 ): Promise<SyncResult> {
   const { store, log } = deps;
-  const state = store.syncState();
+  const state = await store.syncState();
   let read: Awaited<ReturnType<typeof readManifest>>;
   try {
     read = await readManifest(deps, opts.conditional ? state : {});
   } catch (e) {
     const failed: SyncState = {
-      ...store.syncState(),
+      ...(await store.syncState()),
       lastSyncAt: new Date().toISOString(),
       lastSyncSource: source,
       lastSyncError: (e as Error).message,
@@ -56,10 +68,10 @@ export async function syncOnce(
     log.warn({ source, error: (e as Error).message }, "sync failed");
     throw e;
   }
-  const destinations = store.destinations().filter((d) => !d.gaveUpAt).length;
+  const destinations = (await store.destinations()).filter((d) => !d.gaveUpAt).length;
   const now = new Date().toISOString();
   if (read === "not-modified") {
-    const { lastSyncError: _cleared, ...rest } = store.syncState();
+    const { lastSyncError: _cleared, ...rest } = await store.syncState();
     await store.saveSyncState({ ...rest, lastSyncAt: now, lastSyncSource: source });
     return { ...EMPTY, outcome: "not-modified", destinations };
   }
@@ -70,7 +82,10 @@ export async function syncOnce(
       "the manifest's profile URI differs from the config's \"siteUrl\"; pushing as siteUrl (the identity subscribers know). Give the plugin and the sidecar the same site URL.",
     );
   }
-  const plan = planSync(read.manifest, state, (uri) => store.isPublished(uri), siteUrl);
+  const plan = planSync(read.manifest, state, await store.publishedPosts(), deps.transports.all(), {
+    siteUrl,
+    ...(opts.confirmRemovals ? { confirmRemovals: true } : {}),
+  });
   const next: SyncState = {
     initialized: true,
     lastSyncAt: now,
@@ -79,21 +94,30 @@ export async function syncOnce(
     ...(read.lastModified ? { lastModified: read.lastModified } : {}),
     ...(plan.profile ? { profile: plan.profile } : {}),
   };
-  const seqs = await store.applySync(plan.entries, plan.archived, next);
-  const newNotices = plan.entries.filter((e) => e.kind === "notice").length;
+  const seqs = await store.applySync({ entries: plan.entries, posts: plan.posts, state: next });
+  const count = (kind: string) => plan.entries.filter((e) => e.entry.kind === kind).length;
+  const newNotices = count("notice");
   if (seqs.length > 0) deps.events.emit("outbound");
   for (const r of plan.rejected) {
     log.warn(
       { notice: r.uri, reason: r.reason },
-      "notice not sent: an OMB receiver would refuse it",
+      "notice not sent: every protocol's receivers would refuse it; tried again next sync",
     );
   }
   if (plan.profileError) {
     log.warn({ reason: plan.profileError }, "profile change not sent: it breaks an OMB rule");
   }
+  if (plan.removalsHeld) {
+    log.warn(
+      { removalsHeld: plan.removalsHeld },
+      "most posts vanished from the manifest at once: removals held back (a broken build?); run `eleventy-federation sync --confirm-removals` if they were meant",
+    );
+  }
   const result: SyncResult = {
     outcome: plan.firstSync ? "first-sync" : "synced",
     newNotices,
+    updated: count("update"),
+    removed: count("delete"),
     archived: plan.archived.length,
     profileChanged: plan.profileChanged,
     rejected: plan.rejected,
@@ -101,6 +125,7 @@ export async function syncOnce(
     seqs,
   };
   if (plan.profileError) result.profileError = plan.profileError;
+  if (plan.removalsHeld) result.removalsHeld = plan.removalsHeld;
   log.info(
     {
       source,
@@ -117,6 +142,8 @@ export async function syncOnce(
 
 const EMPTY: Omit<SyncResult, "outcome" | "destinations"> = {
   newNotices: 0,
+  updated: 0,
+  removed: 0,
   archived: 0,
   profileChanged: [],
   rejected: [],
@@ -173,16 +200,4 @@ export class Syncer {
     this.#running = p;
     return p;
   }
-}
-
-const syncers = new WeakMap<SyncDeps, Syncer>();
-
-/** The one Syncer of a running sidecar (hook routes, poller and commands share it). */
-export function syncerFor(ctx: SyncDeps): Syncer {
-  let s = syncers.get(ctx);
-  if (!s) {
-    s = new Syncer(ctx);
-    syncers.set(ctx, s);
-  }
-  return s;
 }

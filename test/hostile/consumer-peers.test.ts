@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it, type TestContext } from "node:test";
-import { Store } from "../../sidecar/store/store.js";
+import { openStore } from "../../sidecar/store/open.js";
 import { type SidecarProcess, startSidecarProcess } from "../reference-listener/sidecar-process.js";
 import {
   ACCESS_TOKEN,
@@ -304,11 +304,12 @@ describe("afterwards", () => {
     });
     assert.equal(await health.text(), "ok");
     assert.doesNotMatch(sidecar.stderr(), /unexpected error|"level":(50|60)|Unhandled/i);
-    const store = await Store.open(sidecar.dataFile, { readOnly: true });
+    const store = await openStore(sidecar.dataFile, { readOnly: true });
     try {
-      const tokens = store.subscribers().map((s) => s.token);
+      const followers = await store.followers();
+      const tokens = followers.map((s) => (s.protocol === "omb" ? s.credentials.token : ""));
       assert.ok(!tokens.includes(ACCESS_TOKEN.token), "no subscriber from a failed access token");
-      assert.equal(store.subscribers().length, 0);
+      assert.equal(followers.length, 0);
     } finally {
       await store.close();
     }

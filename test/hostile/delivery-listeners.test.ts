@@ -130,7 +130,10 @@ async function deploy(ids: number[]): Promise<void> {
 }
 
 function destinations(): Promise<Map<string, Destination>> {
-  return readStore(sidecar.dataFile, (s) => new Map(s.destinations().map((d) => [d.url, d])));
+  return readStore(
+    sidecar.dataFile,
+    async (s) => new Map((await s.destinations()).map((d) => [d.url, d])),
+  );
 }
 
 /** Polls until `url`'s destination has a recorded failure; returns it and when (ms after deploy). */

@@ -45,7 +45,10 @@ after(async () => {
 });
 
 function hasPendingFlow(requestToken: string): Promise<boolean> {
-  return readStore(sidecar.dataFile, (s) => s.pendingSubscription(requestToken) !== undefined);
+  return readStore(
+    sidecar.dataFile,
+    async (s) => (await s.pendingSubscription(requestToken)) !== undefined,
+  );
 }
 
 describe(`a subscribe attempt ends after subscribe.attemptSeconds (${DEADLINE_S} s)`, () => {

@@ -4,12 +4,12 @@ import { test } from "node:test";
 import { DEFAULT_LICENSE } from "../../protocol/omb/constants.js";
 import type { OmbProfile } from "../../protocol/omb/profile.js";
 import { parseConfig } from "../../sidecar/config.js";
-import { createEvents } from "../../sidecar/context.js";
-import { DeliveryWorker } from "../../sidecar/delivery/worker.js";
 import { createLogger } from "../../sidecar/log.js";
 import { HttpClient } from "../../sidecar/net/client.js";
-import { Store } from "../../sidecar/store/store.js";
+import { openStore } from "../../sidecar/store/open.js";
 import type { ManifestNotice } from "../../sidecar/store/types.js";
+import { ombWorker } from "../helpers/delivery.js";
+import { ombFollower, recordSync } from "../helpers/fixtures.js";
 import { startReceiver, waitFor } from "../helpers/receiver.js";
 
 /**
@@ -44,7 +44,7 @@ function notice(i: number, content: string): ManifestNotice {
 
 test("an unsignable entry is a recorded permanent failure; the next entry is delivered", async () => {
   const receiver = await startReceiver();
-  const store = await Store.open(":memory:", { fsync: false });
+  const store = await openStore(":memory:", { fsync: false });
   const config = parseConfig(
     {
       siteUrl: SITE,
@@ -57,11 +57,10 @@ test("an unsignable entry is a recorded permanent failure; the next entry is del
     {},
   );
   const http = new HttpClient({ allowPrivateNetworks: true, headersTimeoutMs: 500 });
-  const events = createEvents();
-  const worker = new DeliveryWorker({ config, store, http, log: createLogger("silent"), events });
+  const worker = ombWorker({ config, store, http, log: createLogger("silent") });
   try {
     for (const id of [0, 1]) {
-      const sub = {
+      const sub = ombFollower({
         uri: `http://listener.example/user/${id}`,
         profile: { ...PROFILE, uri: `http://listener.example/user/${id}` },
         postNoticeUrl: receiver.postNoticeUrl(id),
@@ -69,18 +68,19 @@ test("an unsignable entry is a recorded permanent failure; the next entry is del
         token: `tok-${id}`,
         secret: `sec-${id}`,
         subscribedAt: new Date().toISOString(),
-      };
-      receiver.secrets.set(sub.token, sub.secret);
-      await store.saveSubscriber(sub);
+      });
+      receiver.secrets.set(sub.credentials.token, sub.credentials.secret);
+      await store.saveFollower(sub);
     }
-    await store.applySync([], [], { initialized: true, profile: PROFILE });
-    const [bad, good] = await store.applySync(
+    await recordSync(store, [], [], { initialized: true, profile: PROFILE });
+    const [bad, good] = await recordSync(
+      store,
       [
         { kind: "notice", notice: notice(1, "broken \ud800 text") },
         { kind: "notice", notice: notice(2, "fine") },
       ],
       [],
-      store.syncState(),
+      await store.syncState(),
     );
     worker.start();
     await waitFor(
@@ -89,11 +89,14 @@ test("an unsignable entry is a recorded permanent failure; the next entry is del
       5000,
     );
     assert.deepEqual(receiver.notices(0), [`${SITE}posts/2/`]);
-    await waitFor(() => store.destinations().every((d) => d.cursor === good), "cursors at head");
-    const failures = store.failures(10).filter((f) => f.seq === bad);
+    await waitFor(
+      async () => (await store.destinations()).every((d) => d.cursor === good),
+      "cursors at head",
+    );
+    const failures = (await store.failures(10)).filter((f) => f.seq === bad);
     assert.equal(failures.length, 2, "one failure per destination");
     for (const f of failures) assert.match(f.error, /cannot be signed \(URIError/);
-    for (const d of store.destinations()) {
+    for (const d of await store.destinations()) {
       assert.equal(d.attempts, 0);
       assert.equal(d.failingSince, undefined);
     }

@@ -7,7 +7,7 @@
 // `npm test`; 30 s at 800/s in `npm run test:load`).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Store } from "../../sidecar/store/store.js";
+import { openStore } from "../../sidecar/store/open.js";
 import { readStore } from "../helpers/read-store.js";
 import type { RemoteListenee } from "../helpers/remote-listenee.js";
 import { type ReferenceListener, startReferenceListener } from "../reference-listener/spawn.js";
@@ -157,16 +157,19 @@ test(`load for ${SECONDS} s: inbound at ${RATE}/s, subscribe flows and fan-outs 
 
     // Then the store, after a clean stop: it reopens (journal replayed) and holds it all.
     await s.proc?.stop();
-    const reopened = await Store.open(s.dataFile);
+    const reopened = await openStore(s.dataFile);
     await reopened.close();
     const missing = await missingFromInbox(s.dataFile, accepted);
     assert.deepEqual(missing.slice(0, 5), [], `${missing.length} accepted notices not stored`);
-    const stored = await readStore(s.dataFile, (st) => ({
-      subscribers: new Set(st.subscribers().map((x) => x.uri)),
-      head: st.headSeq(),
-      cursors: st.destinations().map((d) => d.cursor),
-      published: want.filter((u) => st.isPublished(u)).length,
-    }));
+    const stored = await readStore(s.dataFile, async (st) => {
+      const published = await st.publishedPosts();
+      return {
+        subscribers: new Set((await st.followers()).map((x) => x.id)),
+        head: await st.headSeq(),
+        cursors: (await st.destinations()).map((d) => d.cursor),
+        published: want.filter((u) => published.has(u)).length,
+      };
+    });
     for (const f of flows) {
       assert.ok(stored.subscribers.has(f.listener.userUri(f.user + 2)), "flow's subscriber stored");
     }

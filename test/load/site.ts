@@ -129,7 +129,7 @@ export async function missingFromInbox(
   dataFile: string,
   want: Iterable<string>,
 ): Promise<string[]> {
-  const have = await readStore(dataFile, (s) => new Set(s.inbox().map((n) => n.uri)));
+  const have = await readStore(dataFile, async (s) => new Set((await s.inbox()).map((n) => n.uri)));
   return [...want].filter((u) => !have.has(u));
 }
 

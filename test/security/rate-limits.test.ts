@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it, type TestContext } from "node:test";
-import { Store } from "../../sidecar/store/store.js";
+import { openStore } from "../../sidecar/store/open.js";
 import { CC_BY, RemoteListenee } from "../helpers/remote-listenee.js";
 import { Browser, hiddenField } from "../helpers/remote-listenee-browser.js";
 import { follow, PASSWORD, passwordHash } from "../helpers/remote-listenee-flow.js";
@@ -91,13 +91,14 @@ describe("rate limits per client address", () => {
     assertLimitHeaders(t, limited, LIMITS.inbound.pushesPerMinute);
     // the refused push (an odd one is a notice when the limit is even) left no trace
     const refusedUri = `${remote.root}notice/${n}`;
-    const store = await Store.open(target.dataFile, { readOnly: true });
+    const store = await openStore(target.dataFile, { readOnly: true });
     try {
+      const inbox = await store.inbox();
       assert.equal(
-        store.inbox().some((x) => x.uri === refusedUri),
+        inbox.some((x) => x.uri === refusedUri),
         false,
       );
-      assert.equal(store.inbox().length, Math.ceil(LIMITS.inbound.pushesPerMinute / 2));
+      assert.equal(inbox.length, Math.ceil(LIMITS.inbound.pushesPerMinute / 2));
     } finally {
       await store.close();
     }

@@ -10,6 +10,7 @@ import { callBuildHook } from "../../sidecar/inbox/build-hook.js";
 import { createLogger } from "../../sidecar/log.js";
 import { HttpClient } from "../../sidecar/net/client.js";
 import { callDeployHook } from "../helpers/deploy-hook.js";
+import { subscribersOf } from "../helpers/fixtures.js";
 import { readStore } from "../helpers/read-store.js";
 import {
   SITE_URL,
@@ -108,7 +109,8 @@ async function secretsSeen(): Promise<Array<[string, string]>> {
     if (sig) found.push([`oauth_signature of ${r.method} ${r.path}`, sig]);
   }
   await readStore(sidecar.dataFile, async (store) => {
-    for (const s of store.subscribers()) found.push(["stored access token secret", s.secret]);
+    for (const s of await subscribersOf(store))
+      found.push(["stored access token secret", s.secret]);
     found.push(["cookie signing secret", await store.secret("cookie")]);
   });
   return found;

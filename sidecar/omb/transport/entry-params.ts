@@ -3,7 +3,8 @@ import { OMB, OMB_VERSION } from "../../../protocol/omb/constants.js";
 import type { OAuthParams } from "../../../protocol/omb/oauth.js";
 import { PreparedRequest } from "../../../protocol/omb/oauth-fast.js";
 import { type OmbProfile, profileToParams } from "../../../protocol/omb/profile.js";
-import type { OutboundEntry } from "../../store/types.js";
+import { validateNoticeParams, validateProfile } from "../../../protocol/omb/validate.js";
+import type { NewOutboundEntry, OutboundEntry } from "../../store/types.js";
 
 /** postNotice's parameters, as Laconica/StatusNet sent them (OMB.md §4): no seealso. */
 export function noticeParams(listenee: string, n: ManifestNotice): OAuthParams {
@@ -38,26 +39,46 @@ const CACHE_SIZE = 256;
  * binds tokens to their listenee (OMB.md P5) answers anything else with 403.
  */
 export class PreparedEntries {
-  readonly #siteUrl: string;
+  readonly siteUrl: string;
   readonly #cache = new Map<number, PreparedRequest>();
 
   constructor(siteUrl: string) {
-    this.#siteUrl = siteUrl;
+    this.siteUrl = siteUrl;
   }
 
+  /** The signer of a notice or profile entry (the only kinds OMB sends). */
   get(entry: OutboundEntry): PreparedRequest {
     const cached = this.#cache.get(entry.seq);
     if (cached) return cached;
-    const params =
-      entry.kind === "notice"
-        ? noticeParams(this.#siteUrl, entry.notice)
-        : profileParams({ ...entry.profile, uri: this.#siteUrl });
-    const prepared = new PreparedRequest(params, this.#siteUrl);
+    const params = entryParams(this.siteUrl, entry);
+    const prepared = new PreparedRequest(params, this.siteUrl);
     if (this.#cache.size >= CACHE_SIZE) {
       const oldest = this.#cache.keys().next();
       if (!oldest.done) this.#cache.delete(oldest.value);
     }
     this.#cache.set(entry.seq, prepared);
     return prepared;
+  }
+}
+
+/** The parameters OMB sends for an entry; only notices and profiles go out over OMB. */
+function entryParams(siteUrl: string, entry: NewOutboundEntry): OAuthParams {
+  if (entry.kind === "notice") return noticeParams(siteUrl, entry.notice);
+  if (entry.kind === "profile") return profileParams({ ...entry.profile, uri: siteUrl });
+  throw new Error(`OMB has no message for a "${entry.kind}" entry`);
+}
+
+/**
+ * Why an OMB receiver would refuse this notice or profile (libomb's field rules, the
+ * listenee's license required), or undefined when it would take it.
+ */
+export function refusalOf(siteUrl: string, entry: NewOutboundEntry): string | undefined {
+  try {
+    if (entry.kind === "profile") {
+      validateProfile("listenee", { ...entry.profile, uri: siteUrl }, { requireLicense: true });
+    } else validateNoticeParams(entryParams(siteUrl, entry));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
   }
 }

@@ -4,13 +4,22 @@ import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { DEFAULT_LICENSE, OMB_SUCCESS_BODY } from "../../../protocol/omb/constants.js";
 import { parseForm } from "../../../protocol/omb/oauth.js";
-import { fakeSubscriber } from "../../../test/helpers/fixtures.js";
+import { fakeSubscriber, ombDestination, ombFollower } from "../../../test/helpers/fixtures.js";
 import { createLogger } from "../../log.js";
 import { HttpClient } from "../../net/client.js";
-import { Store } from "../../store/store.js";
-import type { OutboundEntry } from "../../store/types.js";
+import { openStore } from "../../store/open.js";
+import type { Destination, OutboundEntry } from "../../store/types.js";
 import { PreparedEntries } from "./entry-params.js";
 import { pushEntry } from "./push.js";
+
+/** A fresh OMB destination record at a postNotice URL. */
+const destinationAt = (url: string): Destination => ({
+  key: ombDestination(url),
+  protocol: "omb",
+  url,
+  cursor: 0,
+  attempts: 0,
+});
 
 const entry: OutboundEntry & { kind: "notice" } = {
   seq: 1,
@@ -26,7 +35,7 @@ const entry: OutboundEntry & { kind: "notice" } = {
 };
 
 test("a 403 for a token replaced meanwhile (the listener subscribed again) retries with the new token", async () => {
-  const store = await Store.open(":memory:");
+  const store = await openStore(":memory:");
   const http = new HttpClient({ allowPrivateNetworks: true });
   const tokens: string[] = [];
   const server = createServer((req, res) => {
@@ -39,7 +48,7 @@ test("a 403 for a token replaced meanwhile (the listener subscribed again) retri
       tokens.push(token);
       if (token === "old") {
         // the listener subscribes again while our push with the old token is in flight
-        await store.saveSubscriber({ ...sub, token: "new", secret: "new-secret" });
+        await store.saveFollower(ombFollower({ ...flat, token: "new", secret: "new-secret" }));
         res.writeHead(403).end("Revoked accesstoken");
       } else res.writeHead(200, { "content-type": "text/plain" }).end(OMB_SUCCESS_BODY);
     });
@@ -47,9 +56,12 @@ test("a 403 for a token replaced meanwhile (the listener subscribed again) retri
   server.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/postnotice`;
-  const sub = { ...fakeSubscriber(1), postNoticeUrl: url, token: "old", secret: "old-secret" };
+  const base = fakeSubscriber(1);
+  const flat = { ...base.credentials, uri: base.id, profile: base.profile };
+  const sub = ombFollower({ ...flat, postNoticeUrl: url, token: "old", secret: "old-secret" });
+  Object.assign(flat, { postNoticeUrl: url });
   try {
-    await store.saveSubscriber(sub);
+    await store.saveFollower(sub);
     const result = await pushEntry(
       {
         store,
@@ -57,13 +69,18 @@ test("a 403 for a token replaced meanwhile (the listener subscribed again) retri
         log: createLogger("silent"),
         prepared: new PreparedEntries("http://site.example/"),
       },
-      url,
+      destinationAt(url),
       entry,
     );
-    assert.deepEqual(result, { kind: "delivered", subscriber: sub.uri });
+    assert.deepEqual(result, { kind: "delivered", subscriber: sub.id });
     assert.deepEqual(tokens, ["old", "new"]);
-    assert.equal(store.subscriber(sub.uri)?.token, "new", "the new subscription is kept");
-    assert.equal(store.failures().length, 0);
+    const kept = await store.follower(sub.id);
+    assert.equal(
+      kept?.protocol === "omb" && kept.credentials.token,
+      "new",
+      "the new subscription is kept",
+    );
+    assert.equal((await store.failures()).length, 0);
   } finally {
     server.close();
     await http.close();
@@ -73,7 +90,7 @@ test("a 403 for a token replaced meanwhile (the listener subscribed again) retri
 
 test("a Laconica-style postNotice URL (index.php?action=postnotice) is signed with its query, as the receiver merges it", async () => {
   const { parseParams, signatureValid } = await import("../../../test/reference-listener/oauth.js");
-  const store = await Store.open(":memory:");
+  const store = await openStore(":memory:");
   const http = new HttpClient({ allowPrivateNetworks: true });
   const seen: { valid: boolean; action?: string; notice?: string }[] = [];
   const server = createServer((req, res) => {
@@ -97,12 +114,17 @@ test("a Laconica-style postNotice URL (index.php?action=postnotice) is signed wi
   await new Promise((r) => server.once("listening", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.php?action=postnotice`;
   try {
-    await store.saveSubscriber({
-      ...fakeSubscriber(2),
-      postNoticeUrl: url,
-      token: "tok",
-      secret: "sec",
-    });
+    const two = fakeSubscriber(2);
+    await store.saveFollower(
+      ombFollower({
+        ...two.credentials,
+        uri: two.id,
+        profile: two.profile,
+        postNoticeUrl: url,
+        token: "tok",
+        secret: "sec",
+      }),
+    );
     const result = await pushEntry(
       {
         store,
@@ -110,7 +132,7 @@ test("a Laconica-style postNotice URL (index.php?action=postnotice) is signed wi
         log: createLogger("silent"),
         prepared: new PreparedEntries("http://site.example/"),
       },
-      url,
+      destinationAt(url),
       entry,
     );
     assert.equal(result.kind, "delivered");

@@ -217,7 +217,7 @@ export function providerEndpoints(world: ProviderWorld): WorldEndpoint[] {
           },
         );
       },
-      checkWrites: writesMatch("following", ["nonces", "following"], (s) => s === 200),
+      checkWrites: writesMatch("followed", ["nonces", "followed"], (s) => s === 200),
     },
     {
       name: `POST ${SIDECAR_PATHS.authorize} (Accept/Reject)`,
@@ -279,8 +279,8 @@ export function providerEndpoints(world: ProviderWorld): WorldEndpoint[] {
           ),
         ),
       checkWrites: writesMatch(
-        "following",
-        ["nonces", "requestTokens", "accessTokens", "following"],
+        "followed",
+        ["nonces", "requestTokens", "accessTokens", "followed"],
         (s) => s === 200,
       ),
     },

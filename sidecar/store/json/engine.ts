@@ -1,10 +1,13 @@
-import { mkdir } from "node:fs/promises";
+/** The JSON backend's durable tables: a lowdb snapshot plus an append-only journal. */
+import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { Low } from "lowdb";
+import type { TableLog } from "../tables/table-log.js";
+import { type Op, SCHEMA_VERSION, type Snapshot, Tables } from "../tables/tables.js";
 import { DurableJsonFile } from "./durable-json-file.js";
 import { JournalFile } from "./journal-file.js";
 import { acquireLock } from "./lock.js";
-import { type Op, SCHEMA_VERSION, type Snapshot, Tables } from "./tables.js";
+import { type JournalRecord, migrateToCurrent } from "./migrate.js";
 
 export interface EngineOptions {
   /** fdatasync each journal write before acknowledging it (default true). */
@@ -35,9 +38,9 @@ export class StoreCorruptError extends Error {
  * here a change costs one appended line, and the snapshot is rewritten only when the
  * journal has grown. The snapshot is written atomically and durably (DurableJsonFile): a
  * crash at any point leaves a snapshot and a journal that replay to the last acknowledged
- * change. `dataFile: ":memory:"` keeps everything in memory (tests only).
+ * change. A snapshot of an older schema is migrated on open (the old file kept beside it).
  */
-export class Engine {
+export class Engine implements TableLog {
   readonly tables = new Tables();
   #journal: JournalFile | null = null;
   #snapshot: Low<Snapshot> | null = null;
@@ -56,7 +59,6 @@ export class Engine {
 
   static async open(dataFile: string, opts: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(opts);
-    if (dataFile === ":memory:") return engine;
     if (opts.readOnly) engine.#readOnly = true;
     else {
       await mkdir(path.dirname(dataFile), { recursive: true });
@@ -81,7 +83,6 @@ export class Engine {
           `eleventy-federation: data file ${dataFile} has schema ${snap.schema}, newer than this version understands (${SCHEMA_VERSION}). Upgrade eleventy-federation.`,
         );
       }
-      engine.tables.load(snap);
       const journalPath = `${dataFile}.journal`;
       let lines: string[];
       if (engine.#readOnly) lines = (await JournalFile.read(journalPath)).lines;
@@ -90,17 +91,24 @@ export class Engine {
         engine.#journal = opened.journal;
         lines = opened.lines;
       }
-      lines.forEach((line, i) => {
-        let record: { s: number; o: Op[] };
-        try {
-          record = JSON.parse(line);
-        } catch {
-          throw new StoreCorruptError(
-            `eleventy-federation: ${journalPath} line ${i + 1} is damaged. Move the file aside to start from the snapshot (changes after it are lost).`,
+      const records = parseJournal(lines, journalPath);
+      if (snap.schema < SCHEMA_VERSION) {
+        engine.tables.load(migrateToCurrent(snap, records));
+        if (!engine.#readOnly) {
+          // The old files stay readable by the old version: a way back if anything is wrong.
+          await copyFile(dataFile, `${dataFile}.schema${snap.schema}.bak`).catch(() => undefined);
+          await copyFile(journalPath, `${journalPath}.schema${snap.schema}.bak`).catch(
+            () => undefined,
           );
+          await engine.compact();
         }
-        if (record.s > engine.tables.seq) engine.tables.apply(record.s, record.o);
-      });
+        return engine;
+      }
+      engine.tables.load(snap);
+      for (const record of records) {
+        if (record.s > engine.tables.seq)
+          engine.tables.apply(record.s, record.o as unknown as Op[]);
+      }
       // Folding the journal in at start keeps replays short; if it fails, the journal stays.
       if (lines.length > 0)
         await engine.compact().catch((e: unknown) => engine.#onBackgroundError?.(e as Error));
@@ -158,4 +166,17 @@ export class Engine {
     await this.#release?.();
     this.#release = null;
   }
+}
+
+/** The journal's lines as records; a damaged line stops the open with what to do. */
+function parseJournal(lines: string[], journalPath: string): JournalRecord[] {
+  return lines.map((line, i) => {
+    try {
+      return JSON.parse(line) as JournalRecord;
+    } catch {
+      throw new StoreCorruptError(
+        `eleventy-federation: ${journalPath} line ${i + 1} is damaged. Move the file aside to start from the snapshot (changes after it are lost).`,
+      );
+    }
+  });
 }

@@ -5,12 +5,12 @@
  */
 export const TABLES = [
   "meta",
-  "subscribers",
+  "followers",
   "destinations",
   "outbound",
   "published",
   "failures",
-  "following",
+  "followed",
   "requestTokens",
   "accessTokens",
   "nonces",
@@ -22,7 +22,8 @@ export type TableName = (typeof TABLES)[number];
 /** `value: null` deletes the key. */
 export type Op = readonly [table: TableName, key: string, value: unknown];
 
-export const SCHEMA_VERSION = 1;
+/** 2: followers and followed accounts tagged by protocol, destinations keyed by protocol + URL. */
+export const SCHEMA_VERSION = 2;
 
 export interface Snapshot {
   schema: number;

@@ -1,0 +1,20 @@
+/** The running sidecar's events, typed in one place: who emits what, and who listens. */
+import { EventEmitter } from "node:events";
+import type { InboxNotice } from "./store/types.js";
+
+export interface SidecarEventMap {
+  /** The sync appended entries to the outbound log: wakes the delivery worker. */
+  outbound: [];
+  /** A post arrived from someone the site follows: the inbox export is rewritten. */
+  inbox: [notice: InboxNotice];
+  /** The accounts the site follows changed (followed, unfollowed, a new profile). */
+  following: [id: string];
+}
+
+export type SidecarEvents = EventEmitter<SidecarEventMap>;
+
+export function createEvents(): SidecarEvents {
+  const events = new EventEmitter<SidecarEventMap>();
+  events.setMaxListeners(50);
+  return events;
+}
