@@ -3,9 +3,9 @@ import type { ManifestNotice } from "../contract/manifest.js";
 import {
   capNoticeOverride,
   NOTICE_MAX_CHARS,
-  noticeTeaser,
   renderNoticeText,
 } from "../protocol/omb/notice-text.js";
+import { noticeTeaser } from "../protocol/omb/post-text.js";
 import type { CollectionItem } from "./eleventy-types.js";
 import type { ResolvedOptions } from "./options.js";
 import { SHORT_ID_PATTERN, ShortIdRegistry, shortId, shortLinkPath } from "./short-links.js";

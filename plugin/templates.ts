@@ -1,6 +1,6 @@
 import { MANIFEST_PATH } from "../contract/manifest.js";
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
-import { writeXrds } from "../protocol/omb/xrds.js";
+import { writeXrds } from "../protocol/omb/xrds-write.js";
 import type { CollectionItem, EleventyConfig } from "./eleventy-types.js";
 import { buildManifest } from "./manifest.js";
 import type { ResolvedOptions } from "./options.js";

@@ -13,7 +13,7 @@ import { MANIFEST_PATH, type Manifest, parseManifest } from "../contract/manifes
 import eleventyFederation from "../plugin/index.js";
 import { shortId } from "../plugin/short-links.js";
 import { codePointLength } from "../protocol/omb/notice-text.js";
-import { readXrds } from "../protocol/omb/xrds.js";
+import { readXrds } from "../protocol/omb/xrds-read.js";
 
 const SITE = "https://blog.example.org/";
 const SIDECAR = "https://fed.example.org/federation";

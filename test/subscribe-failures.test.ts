@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { writeXrds } from "../protocol/omb/xrds.js";
+import { writeXrds } from "../protocol/omb/xrds-write.js";
 import { readStore } from "./helpers/read-store.js";
 import type { Browser, Visit } from "./reference-listener/browser.js";
 import {

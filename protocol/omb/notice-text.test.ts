@@ -6,12 +6,11 @@ import {
   codePointLength,
   DEFAULT_NOTICE_TEMPLATE,
   displaySiteUrl,
-  firstParagraphText,
   NoticeTemplateError,
-  noticeTeaser,
   renderNoticeText,
   shortenText,
 } from "./notice-text.js";
+import { firstParagraphText, noticeTeaser } from "./post-text.js";
 
 const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 const split = (s: string) => Array.from(graphemes.segment(s), (g) => g.segment);

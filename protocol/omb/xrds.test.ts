@@ -5,7 +5,9 @@ import type { Element } from "@xmldom/xmldom";
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import fc from "fast-check";
 import { TYPE, XML_NS, XRD_NS } from "./constants.js";
-import { readXrds, writeXrds, type XrdsEndpoints, XrdsError } from "./xrds.js";
+import { type XrdsEndpoints, XrdsError } from "./xrds.js";
+import { readXrds } from "./xrds-read.js";
+import { writeXrds } from "./xrds-write.js";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../test/fixtures/xrds/${name}`, import.meta.url), "utf8");

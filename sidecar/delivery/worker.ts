@@ -6,6 +6,7 @@ import type { Store } from "../store/store.js";
 import type { Destination, OutboundEntry } from "../store/types.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { DueTimer } from "./due-timer.js";
+import { KeyQueue } from "./key-queue.js";
 import { caughtUp, type RecordDeps, recordOutcome } from "./record.js";
 import type { SendResult, Transports, Verdict } from "./transport.js";
 
@@ -70,9 +71,7 @@ export class DeliveryWorker {
   readonly #policy: BackoffPolicy;
   readonly #recordDeps: RecordDeps;
   readonly #concurrency: number;
-  #queue: string[] = [];
-  #queueHead = 0;
-  readonly #queued = new Set<string>();
+  readonly #queue = new KeyQueue();
   readonly #active = new Set<string>();
   /** Destinations waiting for their retry time. */
   readonly #waiting = new DueTimer((urls) => {
@@ -94,7 +93,6 @@ export class DeliveryWorker {
     this.#deps = deps;
     const d = deps.config.delivery;
     this.#policy = { baseDelayMs: d.baseDelaySeconds * 1000, maxDelayMs: d.maxDelaySeconds * 1000 };
-
     this.#concurrency = d.concurrency;
     this.#recordDeps = {
       store: deps.store,
@@ -169,12 +167,12 @@ export class DeliveryWorker {
   }
 
   #isIdle(): boolean {
-    return this.#active.size === 0 && this.#queueHead >= this.#queue.length;
+    return this.#active.size === 0 && this.#queue.size === 0;
   }
 
   #consider(d: Destination, head: number): void {
     const url = d.key;
-    if (d.gaveUpAt || d.cursor >= head || this.#active.has(url) || this.#queued.has(url)) return;
+    if (d.gaveUpAt || d.cursor >= head || this.#active.has(url) || this.#queue.has(url)) return;
     if (this.#mode === "drain") {
       if (!this.#failedInDrain.has(url)) this.#enqueue(url);
       return;
@@ -185,25 +183,14 @@ export class DeliveryWorker {
   }
 
   #enqueue(url: string): void {
-    if (this.#stopped || this.#queued.has(url) || this.#active.has(url)) return;
+    if (this.#stopped || this.#active.has(url)) return;
     this.#waiting.delete(url);
-    this.#queued.add(url);
-    this.#queue.push(url);
-    this.#pump();
+    if (this.#queue.push(url)) this.#pump();
   }
 
   #pump(): void {
-    while (
-      !this.#stopped &&
-      this.#active.size < this.#concurrency &&
-      this.#queueHead < this.#queue.length
-    ) {
-      const key = this.#queue[this.#queueHead++] as string;
-      if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#queueHead);
-        this.#queueHead = 0;
-      }
-      this.#queued.delete(key);
+    while (!this.#stopped && this.#active.size < this.#concurrency && this.#queue.size > 0) {
+      const key = this.#queue.shift() as string;
       this.#active.add(key);
       this.#run(key)
         .catch((err: unknown) => {

@@ -28,7 +28,11 @@ export function coreCommands(commands: HookCommands): HookCommands {
   return commands
     .register("sync", async (ctx, args) =>
       syncAnswer(
-        await runSync(ctx, `command${typeof args.source === "string" ? `:${args.source}` : ""}`),
+        await runSync(
+          ctx,
+          `command${typeof args.source === "string" ? `:${args.source}` : ""}`,
+          args.confirmRemovals === true,
+        ),
       ),
     )
     .register("remove-subscriber", async (ctx, args) => {
@@ -47,7 +51,7 @@ export function hookRoutes(ctx: Context): Router {
   router.post(SIDECAR_PATHS.hook, raw, async (req, res) => {
     const body = await verified(ctx, req);
     const source = typeof body.source === "string" ? `hook:${body.source.slice(0, 40)}` : "hook";
-    res.json(syncAnswer(await runSync(ctx, source)));
+    res.json(syncAnswer(await runSync(ctx, source, body.confirmRemovals === true)));
   });
 
   router.post(SIDECAR_PATHS.hookCommand, raw, async (req, res) => {
@@ -96,9 +100,13 @@ async function verified(ctx: Context, req: Request): Promise<Record<string, unkn
   return parsed as Record<string, unknown>;
 }
 
-async function runSync(ctx: Context, source: string): Promise<SyncResult> {
+async function runSync(
+  ctx: Context,
+  source: string,
+  confirmRemovals: boolean,
+): Promise<SyncResult> {
   try {
-    return await ctx.syncer.run(source);
+    return await ctx.syncer.run(source, { confirmRemovals });
   } catch (e) {
     if (e instanceof ManifestSourceError) throw new ProtocolError(502, e.message);
     if (e instanceof ManifestError) throw new ProtocolError(422, e.message);

@@ -159,28 +159,35 @@ export class Syncer {
   readonly #deps: SyncDeps;
   #running: Promise<SyncResult> | null = null;
   #next: Promise<SyncResult> | null = null;
-  #nextConditional = true;
+  #nextOptions: SyncOptions = {};
 
   constructor(deps: SyncDeps) {
     this.#deps = deps;
   }
 
   run(source: string, opts: SyncOptions = {}): Promise<SyncResult> {
-    const conditional = opts.conditional ?? false;
+    const asked = {
+      conditional: opts.conditional ?? false,
+      confirmRemovals: !!opts.confirmRemovals,
+    };
     if (this.#next) {
-      // The shared next sync is conditional only if every request waiting for it is.
-      this.#nextConditional &&= conditional;
+      // The shared next sync is conditional only if every request waiting for it is, and
+      // confirms removals if any of them does.
+      this.#nextOptions = {
+        conditional: !!this.#nextOptions.conditional && asked.conditional,
+        confirmRemovals: !!this.#nextOptions.confirmRemovals || asked.confirmRemovals,
+      };
       return this.#next;
     }
-    if (!this.#running) return this.#start(source, conditional);
-    this.#nextConditional = conditional;
+    if (!this.#running) return this.#start(source, asked);
+    this.#nextOptions = asked;
     const after = this.#running.then(
       () => undefined,
       () => undefined,
     );
     const next = after.then(() => {
       this.#next = null;
-      return this.#start(source, this.#nextConditional);
+      return this.#start(source, this.#nextOptions);
     });
     this.#next = next;
     return next;
@@ -193,8 +200,8 @@ export class Syncer {
     }
   }
 
-  #start(source: string, conditional: boolean): Promise<SyncResult> {
-    const p = syncOnce(this.#deps, source, { conditional }).finally(() => {
+  #start(source: string, opts: SyncOptions): Promise<SyncResult> {
+    const p = syncOnce(this.#deps, source, opts).finally(() => {
       if (this.#running === p) this.#running = null;
     });
     this.#running = p;

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ManifestError, parseManifest } from "../../contract/manifest.js";
-import { htmlToText } from "../../protocol/omb/notice-text.js";
 import {
   encodeForm,
   parseForm,
@@ -9,6 +8,7 @@ import {
   signRequest,
   verifySignature,
 } from "../../protocol/omb/oauth.js";
+import { htmlToText } from "../../protocol/omb/post-text.js";
 
 /**
  * What the fuzzers found, pinned as plain examples: fixed ones as regression tests, open

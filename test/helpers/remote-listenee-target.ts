@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sidecarEndpointUrl } from "../../contract/public-paths.js";
-import { writeXrds } from "../../protocol/omb/xrds.js";
+import { writeXrds } from "../../protocol/omb/xrds-write.js";
 import { cli, type Served, serve } from "./serve-process.js";
 
 export const OWN_PROFILE = {

@@ -5,7 +5,8 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readXrds, type XrdsEndpoints } from "../../protocol/omb/xrds.js";
+import type { XrdsEndpoints } from "../../protocol/omb/xrds.js";
+import { readXrds } from "../../protocol/omb/xrds-read.js";
 import { authorizationHeader, formEncode, type Params, sign } from "./remote-listenee-oauth.js";
 
 export const OMB_VERSION = "http://openmicroblogging.org/protocol/0.1";

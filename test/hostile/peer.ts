@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { writeXrds } from "../../protocol/omb/xrds.js";
+import { writeXrds } from "../../protocol/omb/xrds-write.js";
 
 export type Route = (req: IncomingMessage, res: ServerResponse, peer: Peer) => void;
 

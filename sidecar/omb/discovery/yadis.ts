@@ -10,7 +10,8 @@ import {
   YADIS_ACCEPT,
   YADIS_LOCATION_HEADER,
 } from "../../../protocol/omb/constants.js";
-import { readXrds, type XrdsEndpoints, XrdsError } from "../../../protocol/omb/xrds.js";
+import { type XrdsEndpoints, XrdsError } from "../../../protocol/omb/xrds.js";
+import { readXrds } from "../../../protocol/omb/xrds-read.js";
 import { FetchError, type HttpClient, type HttpResponse } from "../../net/client.js";
 import { findXrdsLocationInHtml } from "./html-meta.js";
 

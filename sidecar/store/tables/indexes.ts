@@ -32,6 +32,19 @@ export class TableIndexes {
     return this.#outbound;
   }
 
+  /** Up to `limit` entries with seq > `after`, oldest first (a binary search of the log). */
+  entriesAfter(after: number, limit: number): OutboundEntry[] {
+    const log = this.log();
+    let lo = 0;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((log[mid]?.seq ?? 0) <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return log.slice(lo, lo + limit);
+  }
+
   /** Follower ids at a destination other than `except`. */
   othersAt(destination: string, except: string): string[] {
     return [...(this.byDestination.get(destination) ?? [])].filter((id) => id !== except);

@@ -1,10 +1,8 @@
 /** The Store over named tables in memory: each method checks and writes in one synchronous step. */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   credentialOf,
-  destinationOf,
   type NewFailure,
-  originOf,
   type SaveFollowerResult,
   type Store,
   type SyncRecord,
@@ -26,6 +24,7 @@ import type {
   SyncState,
 } from "../types.js";
 import { TableIndexes } from "./indexes.js";
+import { exchangeOps, failureOp, removeFollowerOps, saveFollowerOps, syncOps } from "./ops.js";
 import { PENDING_TTL, pruneOps } from "./prune.js";
 import type { TableLog } from "./table-log.js";
 import type { Op, Tables } from "./tables.js";
@@ -91,38 +90,19 @@ export class TableStore implements Store {
     f: Follower,
     opts: { pending?: string; sameOriginOnly?: boolean } = {},
   ): Promise<SaveFollowerResult> {
-    const old = this.#t.get<Follower>("followers", f.id);
-    const dest = destinationOf(f);
-    if (old && opts.sameOriginOnly && originOf(destinationOf(old).url) !== originOf(dest.url))
-      return "taken";
-    const ops: Op[] = [["followers", f.id, f]];
-    if (opts.pending) ops.push(["pending", opts.pending, null]);
-    const current = this.#t.get<Destination>("destinations", dest.key);
-    if (!current || current.gaveUpAt) {
-      const d: Destination = { ...dest, cursor: this.#head(), attempts: 0 };
-      ops.push(["destinations", d.key, d]);
-    }
-    if (old && destinationOf(old).key !== dest.key) ops.push(...this.#dropDestinationOps(old));
-    await this.#commit(ops);
-    return old ? "replaced" : "added";
+    const { ops, result } = saveFollowerOps(this.#t, this.#indexes(), f, opts);
+    if (ops.length > 0) await this.#commit(ops);
+    return result;
   }
 
   async removeFollower(
     id: string,
     opts: { failure?: NewFailure; ifCredential?: string } = {},
   ): Promise<boolean> {
-    const f = this.#t.get<Follower>("followers", id);
-    if (!f || (opts.ifCredential !== undefined && credentialOf(f) !== opts.ifCredential))
-      return false;
-    const ops: Op[] = [["followers", id, null], ...this.#dropDestinationOps(f)];
-    if (opts.failure) ops.push(failureOp(opts.failure));
+    const ops = removeFollowerOps(this.#t, this.#indexes(), id, opts);
+    if (!ops) return false;
     await this.#commit(ops);
     return true;
-  }
-
-  #dropDestinationOps(f: Follower): Op[] {
-    const key = destinationOf(f).key;
-    return this.#indexes().othersAt(key, f.id).length === 0 ? [["destinations", key, null]] : [];
   }
 
   // ── followed accounts ─────────────────────────────────────────────────────────────
@@ -183,16 +163,8 @@ export class TableStore implements Store {
     access: AccessToken,
     followed: OmbFollowed,
   ): Promise<boolean> {
-    const t = this.#t.get<RequestToken>("requestTokens", token);
-    if (t?.state !== "authorized") return false;
-    const ops: Op[] = [
-      ["requestTokens", token, { ...t, state: "used" }],
-      ["followed", followed.id, followed],
-    ];
-    const previous = this.#t.get<Followed>("followed", followed.id);
-    if (previous?.protocol === "omb" && previous.credentials.token !== access.token)
-      ops.push(["accessTokens", previous.credentials.token, null]);
-    ops.push(["accessTokens", access.token, access]);
+    const ops = exchangeOps(this.#t, token, access, followed);
+    if (!ops) return false;
     await this.#commit(ops);
     return true;
   }
@@ -239,15 +211,7 @@ export class TableStore implements Store {
   }
 
   async outboundAfter(after: number, limit: number): Promise<OutboundEntry[]> {
-    const log = this.#indexes().log();
-    let lo = 0;
-    let hi = log.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((log[mid]?.seq ?? 0) <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    return log.slice(lo, lo + limit);
+    return this.#indexes().entriesAfter(after, limit);
   }
 
   async publishedPosts(): Promise<Map<string, PublishedPost>> {
@@ -255,18 +219,7 @@ export class TableStore implements Store {
   }
 
   async applySync(record: SyncRecord): Promise<number[]> {
-    const now = new Date().toISOString();
-    let seq = this.#head();
-    const ops: Op[] = [];
-    const seqs: number[] = [];
-    for (const { entry, post } of record.entries) {
-      seq++;
-      seqs.push(seq);
-      ops.push(["outbound", String(seq), { ...entry, seq, addedAt: now } as OutboundEntry]);
-      if (post) ops.push(["published", post.uri, { ...post, seq }]);
-    }
-    for (const p of record.posts) ops.push(["published", p.uri, p]);
-    ops.push(["meta", "outboundHead", seq], ["meta", "sync", record.state]);
+    const { ops, seqs } = syncOps(this.#head(), record);
     await this.#commit(ops);
     return seqs;
   }
@@ -340,9 +293,4 @@ export class TableStore implements Store {
   close(): Promise<void> {
     return this.#log.close();
   }
-}
-
-function failureOp(failure: NewFailure): Op {
-  const f: DeliveryFailure = { ...failure, id: randomUUID(), at: new Date().toISOString() };
-  return ["failures", f.id, f];
 }

@@ -6,13 +6,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { TYPE, XRD_NS, XRDS_NS } from "../../../protocol/omb/constants.js";
-import {
-  readXrds,
-  writeXrds,
-  type XrdsEndpoints,
-  XrdsError,
-  type XrdsErrorCode,
-} from "../../../protocol/omb/xrds.js";
+import { type XrdsEndpoints, XrdsError, type XrdsErrorCode } from "../../../protocol/omb/xrds.js";
+import { readXrds } from "../../../protocol/omb/xrds-read.js";
+import { writeXrds } from "../../../protocol/omb/xrds-write.js";
 import {
   hostileText,
   mutated,
