@@ -93,10 +93,10 @@ export { buildManifest, manifestProfile } from "./manifest.js";
 export {
   DEFAULT_OPTIONS,
   FederationOptionError,
-  type FederationOptions,
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
+export type { FederationOptions } from "./options-schema.js";
 export { absoluteUrl, isFederated, PostFrontMatterError, PostIndex } from "./posts.js";
 export { ShortIdCollisionError, shortId, shortLinkHtml } from "./short-links.js";
 export { renderSubscribeForm } from "./subscribe-form.js";

@@ -1,17 +1,17 @@
+/** Every option of the plugin with its documented default, and the resolved options the build uses. */
 import { DEFAULT_HOOK_SECRET_ENV } from "../contract/hook-client.js";
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
 import { DEFAULT_LICENSE } from "../protocol/omb/constants.js";
 import { DEFAULT_NOTICE_TEMPLATE } from "../protocol/omb/notice-text.js";
 import { OmbValidationError, validateProfile } from "../protocol/omb/validate.js";
-import { isRecord, optionProblems, type Problem } from "./options-check.js";
+import { type Problem, problemsOf } from "./option-rules.js";
+import { optionsSchema } from "./options-schema.js";
 import {
   type FeedOption,
   type InboxOption,
   type ResolvedTimelineOptions,
   resolveTimelineOptions,
   slashed,
-  type TimelinePagesOption,
-  timelineOptionProblems,
 } from "./timeline/options.js";
 
 /**
@@ -102,24 +102,6 @@ export const DEFAULT_OPTIONS = {
   },
 };
 
-/** The options a user passes: `siteUrl`, `sidecarUrl` and `profile.nickname` are required. */
-export interface FederationOptions {
-  siteUrl: string;
-  sidecarUrl: string;
-  profile: Partial<typeof DEFAULT_OPTIONS.profile> & { nickname: string };
-  collection?: string;
-  noticeTemplate?: string;
-  shortLinkPrefix?: string;
-  shortLinks?: boolean;
-  openid?: { server: string; delegate?: string } | null;
-  hook?: { url?: string; secretEnv?: string } | null;
-  inbox?: InboxOption | null;
-  feeds?: FeedOption[];
-  feedsCache?: string;
-  feedsCacheDirectory?: string;
-  timeline?: TimelinePagesOption;
-}
-
 export type ResolvedProfile = typeof DEFAULT_OPTIONS.profile;
 
 export interface ResolvedOptions extends ResolvedTimelineOptions {
@@ -150,24 +132,13 @@ export class FederationOptionError extends Error {
 }
 
 /**
- * The user's options merged over the defaults, checked and normalised. Throws one
- * FederationOptionError listing every bad option, each with its fix.
+ * The user's options checked (options-schema.ts), merged over the defaults and normalised.
+ * Throws one FederationOptionError listing every bad option, each with its fix.
  */
 export function resolveOptions(user: unknown): ResolvedOptions {
-  const input = isRecord(user) ? user : {};
-  const problems = optionProblems(input, Object.keys(DEFAULT_OPTIONS));
-  problems.push(...timelineOptionProblems(input));
-  if (!isRecord(user)) {
-    problems.unshift({
-      option: "(options)",
-      message: `must be an object, got ${JSON.stringify(user)}`,
-      fix: "pass { siteUrl, sidecarUrl, profile: { nickname } } as the second argument of addPlugin",
-    });
-  }
-  if (problems.length > 0) throw new FederationOptionError(problems);
-
-  // Everything below is known valid.
-  const u = input as unknown as FederationOptions;
+  const parsed = optionsSchema.safeParse(user);
+  if (!parsed.success) throw new FederationOptionError(problemsOf(parsed.error));
+  const u = parsed.data;
   const siteUrl = normaliseBaseUrl(u.siteUrl);
   const sidecarUrl = normaliseBaseUrl(u.sidecarUrl);
   const profile = { ...DEFAULT_OPTIONS.profile, ...stripUndefined(u.profile) };
@@ -187,11 +158,11 @@ export function resolveOptions(user: unknown): ResolvedOptions {
     openid: u.openid ? { server: u.openid.server, delegate: u.openid.delegate ?? "" } : null,
     hook: u.hook
       ? {
-          url: u.hook.url ?? sidecarEndpointUrl(sidecarUrl, "hook"),
+          url: u.hook.url || sidecarEndpointUrl(sidecarUrl, "hook"),
           secretEnv: u.hook.secretEnv ?? DEFAULT_HOOK_SECRET_ENV,
         }
       : null,
-    ...resolveTimelineOptions(input, sidecarUrl, DEFAULT_OPTIONS),
+    ...resolveTimelineOptions(u, sidecarUrl, DEFAULT_OPTIONS),
   };
 }
 
