@@ -1,3 +1,4 @@
+/** Signs and verifies deploy-hook requests: HMAC-SHA256 over timestamp and body, within a replay window. */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**

@@ -1,3 +1,4 @@
+/** The inbox export contract: the sidecar's inbox.json schema, read by the plugin for the timeline. */
 import { z } from "zod";
 
 /**

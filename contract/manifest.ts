@@ -1,3 +1,4 @@
+/** The manifest contract: the /federation/manifest.json schema the plugin writes and the sidecar reads. */
 import { z } from "zod";
 
 /**

@@ -1,3 +1,4 @@
+/** The `federationProfile` shortcode: the author's profile as an hCard, every value escaped. */
 import escapeHtml from "escape-html";
 import type { ResolvedProfile } from "./options.js";
 

@@ -1,3 +1,4 @@
+/** The Eleventy plugin: outputs, timeline, Yadis tags, shortcodes and deploy hook; the package's exports. */
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
 import type { BuildEvent, EleventyConfig } from "./eleventy-types.js";
 import { renderHCard } from "./hcard.js";

@@ -1,3 +1,4 @@
+/** Builds /federation/manifest.json from the options and posts, validated against the contract. */
 import {
   MANIFEST_PATH,
   MANIFEST_VERSION,

@@ -1,3 +1,4 @@
+/** Short links: each post's stable short id, its static redirect page, and a per-build collision check. */
 import { createHash } from "node:crypto";
 import escapeHtml from "escape-html";
 

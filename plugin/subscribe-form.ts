@@ -1,3 +1,4 @@
+/** The `federationSubscribe` shortcode: the remote-subscribe form that posts to the sidecar. */
 import escapeHtml from "escape-html";
 
 /**

@@ -1,3 +1,4 @@
+/** The plugin's virtual templates (XRDS, manifest, short-link pages) and the template format they use. */
 import { MANIFEST_PATH } from "../contract/manifest.js";
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
 import { writeXrds } from "../protocol/omb/xrds-write.js";

@@ -1,3 +1,4 @@
+/** The home page's Yadis discovery tags (X-XRDS-Location, OpenID delegation), inserted into its head. */
 import escapeHtml from "escape-html";
 
 export interface YadisHeadOptions {

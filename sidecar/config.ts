@@ -1,3 +1,4 @@
+/** The sidecar's config: the JSON file's schema and defaults, secrets from the environment, loading. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";

@@ -1,3 +1,4 @@
+/** The sidecar's pino logger: JSON lines on stderr, secrets redacted at any depth. */
 import { pino } from "pino";
 
 export type Logger = pino.Logger;

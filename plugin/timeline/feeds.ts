@@ -1,3 +1,4 @@
+/** Pulls RSS/Atom feeds into the timeline at build time: cached, bounded, a failing feed only warns. */
 import { Fetch } from "@11ty/eleventy-fetch";
 import { parseFeed } from "@rowanmanning/feed-parser";
 import type { ResolvedFeed } from "./options.js";

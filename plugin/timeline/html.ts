@@ -1,3 +1,4 @@
+/** The timeline and following pages as HTML, everything from other sites escaped. */
 import escapeHtml from "escape-html";
 import type { FederationTimeline, FollowedProfile, PulledFeed, TimelineEntry } from "./timeline.js";
 import { httpUrl } from "./timeline.js";

@@ -1,3 +1,4 @@
+/** Reads the sidecar's inbox export at build time, from its file or its signed GET /admin/inbox.json. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { signHook } from "../../contract/hook-signature.js";

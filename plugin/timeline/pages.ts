@@ -1,3 +1,4 @@
+/** Adds the timeline and following pages and the `federationTimeline` data, loaded once per build. */
 import type { EleventyConfig } from "../eleventy-types.js";
 import type { ResolvedOptions } from "../options.js";
 import { addTemplateFormat } from "../templates.js";

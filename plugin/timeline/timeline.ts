@@ -1,3 +1,4 @@
+/** The timeline data templates see, merged from the inbox export and the pulled feeds. */
 import type { InboxExport } from "../../contract/inbox-export.js";
 
 /**

@@ -1,3 +1,4 @@
+/** Fast OAuth signing of one notice for many destinations, byte-identical to signRequest. */
 import { OAUTH, OAUTH_VERSION, SIGNATURE_METHOD } from "./constants.js";
 import {
   encodedPairs,

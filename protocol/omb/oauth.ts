@@ -1,3 +1,4 @@
+/** OAuth 1.0 HMAC-SHA1 as OMB peers speak it: base strings, signing, verifying, form and header parsing. */
 import { createHmac, randomFillSync, timingSafeEqual } from "node:crypto";
 import { OAUTH, OAUTH_VERSION, SIGNATURE_METHOD } from "./constants.js";
 

@@ -1,3 +1,4 @@
+/** The OMB profile as it travels on the wire, and its conversion to and from omb_<role>_<field> params. */
 import { PROFILE_FIELDS, type ProfileField, profileParam } from "./constants.js";
 
 /**

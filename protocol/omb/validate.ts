@@ -1,3 +1,4 @@
+/** The field rules OMB peers enforced (libomb, StatusNet): URIs, nicknames, profiles, notices, version. */
 import { OMB, OMB_VERSION, profileParam } from "./constants.js";
 import type { OmbProfile } from "./profile.js";
 

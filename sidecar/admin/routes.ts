@@ -1,3 +1,4 @@
+/** The owner's routes: login, the status page, unfollowing, and the signed inbox JSON for remote builds. */
 import { Router } from "express";
 import {
   HOOK_SIGNATURE_HEADER,

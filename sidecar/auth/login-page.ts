@@ -1,3 +1,4 @@
+/** The owner's login page: the password form, or how to set a password when none is configured. */
 import { html, page } from "../web/page.js";
 
 export interface LoginPageData {

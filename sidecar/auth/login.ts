@@ -1,3 +1,4 @@
+/** The owner's login and logout routes, failed attempts rate-limited per client address. */
 import cookieParser from "cookie-parser";
 import { type Request, type Response, Router } from "express";
 import type { Context } from "../context.js";

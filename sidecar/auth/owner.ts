@@ -1,3 +1,4 @@
+/** Guards for the owner's pages: their paths and public URLs, login redirects, CSRF-checked forms. */
 import cookieParser from "cookie-parser";
 import type { Request, RequestHandler, Response } from "express";
 import type { Context } from "../context.js";

@@ -1,3 +1,4 @@
+/** Hashes and verifies the owner's password with scrypt, in the FEDERATION_OWNER_PASSWORD_HASH format. */
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 
 /**

@@ -1,3 +1,4 @@
+/** The owner's browser sessions: signed cookie ids, in-memory logins and HMAC CSRF tokens. */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { CookieOptions, Request, Response } from "express";
 import type { Config } from "../config.js";

@@ -1,3 +1,4 @@
+/** `eleventy-federation hash-password`: reads the owner's password on stdin, prints its scrypt hash. */
 import type { Command } from "commander";
 import { hashPassword } from "../auth/password.js";
 import { CliError } from "./run.js";

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/** The `eleventy-federation` executable: registers every CLI command and runs the one asked for. */
 import { Command } from "commander";
 import { registerDeliver } from "./deliver.js";
 import { registerFollowing } from "./following.js";

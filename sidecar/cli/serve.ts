@@ -1,3 +1,4 @@
+/** `eleventy-federation serve`: runs the sidecar (OMB endpoints, hook, delivery), optionally the site too. */
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";

@@ -1,3 +1,4 @@
+/** How CLI commands change the store: directly when no sidecar holds it, else via its signed hook. */
 import { randomUUID } from "node:crypto";
 import { callDeployHook, DeployHookError } from "../../contract/hook-client.js";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";

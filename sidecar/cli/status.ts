@@ -1,3 +1,4 @@
+/** `eleventy-federation status`: subscribers, pending and failing deliveries, the last sync; text or JSON. */
 import type { Command } from "commander";
 import { type DeliveryStatus, deliveryStatus } from "../delivery/status.js";
 import { CONFIG_OPTION, configFrom, openStore, printTable } from "./run.js";

@@ -1,3 +1,4 @@
+/** `eleventy-federation sync`: reads the published manifest now and queues what changed. */
 import type { Command } from "commander";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import type { Config } from "../config.js";

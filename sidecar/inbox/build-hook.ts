@@ -1,3 +1,4 @@
+/** Calls the configured site build hook (an empty POST); failures are logged, never thrown. */
 import type { Context } from "../context.js";
 
 /**

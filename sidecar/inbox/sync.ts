@@ -1,3 +1,4 @@
+/** Keeps inbox.json and the site build hook in step with the inbox and following list, debounced. */
 import type { Context } from "../context.js";
 import { callBuildHook } from "./build-hook.js";
 import { Debouncer } from "./debounce.js";

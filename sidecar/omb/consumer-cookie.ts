@@ -1,3 +1,4 @@
+/** The signed cookie that binds a remote-subscribe flow to the browser that started it. */
 import { randomBytes } from "node:crypto";
 import cookieParser from "cookie-parser";
 import type { Request, RequestHandler, Response } from "express";

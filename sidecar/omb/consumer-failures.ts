@@ -1,3 +1,4 @@
+/** The pages a visitor sees when a remote subscribe fails, one per step: what failed, what to do. */
 import { FetchError } from "../net/client.js";
 import { PageError } from "../web/errors.js";
 import type { TokenRefusedError } from "./consumer.js";

@@ -1,3 +1,4 @@
+/** The site as OAuth consumer in a remote subscribe: the signed token calls and the signed authorize URL. */
 import { OAUTH, OMB, OMB_VERSION } from "../../protocol/omb/constants.js";
 import { encodeForm, parseForm, signRequest } from "../../protocol/omb/oauth.js";
 import { type OmbProfile, profileToParams } from "../../protocol/omb/profile.js";

@@ -1,3 +1,4 @@
+/** Receives postNotice from followed authors: push verified, fields and license checked, notice stored. */
 import { OMB } from "../../protocol/omb/constants.js";
 import { isLicenseCompatible } from "../../protocol/omb/license.js";
 import type { OAuthParams } from "../../protocol/omb/oauth.js";

@@ -1,3 +1,4 @@
+/** Receives updateProfile from followed authors: verified, merged, validated, saved as their profile. */
 import { OMB, PROFILE_FIELDS, profileParam } from "../../protocol/omb/constants.js";
 import type { OAuthParams } from "../../protocol/omb/oauth.js";
 import type { OmbProfile } from "../../protocol/omb/profile.js";

@@ -1,3 +1,4 @@
+/** Collects a signed request's OAuth params from its query, form body and Authorization header. */
 import type { Request } from "express";
 import { type OAuthParams, parseAuthorizationHeader, parseForm } from "../../protocol/omb/oauth.js";
 import { bodyParams, rawQuery } from "../web/form-body.js";

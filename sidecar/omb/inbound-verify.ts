@@ -1,3 +1,4 @@
+/** Verifies inbound OAuth requests and OMB pushes: signature, timestamp window, nonce, token binding. */
 import { type SidecarEndpoint, sidecarEndpointUrl } from "../../contract/public-paths.js";
 import { OAUTH, OAUTH_VERSION, SIGNATURE_METHOD } from "../../protocol/omb/constants.js";
 import { type OAuthParams, verifySignature } from "../../protocol/omb/oauth.js";

@@ -1,3 +1,4 @@
+/** Checks an inbound OMB authorize request, and builds the callback URL once the owner accepts. */
 import { OAUTH, OMB, OMB_VERSION, profileParam } from "../../protocol/omb/constants.js";
 import { isLicenseCompatible } from "../../protocol/omb/license.js";
 import { encodeForm, type OAuthParams } from "../../protocol/omb/oauth.js";

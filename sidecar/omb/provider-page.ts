@@ -1,3 +1,4 @@
+/** The owner's "Follow this author?" page, and the escaped remote profile card and links it shows. */
 import type { OmbProfile } from "../../protocol/omb/profile.js";
 import { html, page, type SafeHtml } from "../web/page.js";
 

@@ -1,3 +1,4 @@
+/** The sidecar as OAuth provider: request/access token, authorize, postNotice and updateProfile routes. */
 import cookieParser from "cookie-parser";
 import { type Response, Router } from "express";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";

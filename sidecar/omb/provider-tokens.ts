@@ -1,3 +1,4 @@
+/** Issues OAuth request tokens, and exchanges authorized ones for access tokens, recording the follow. */
 import { randomBytes } from "node:crypto";
 import { OAUTH } from "../../protocol/omb/constants.js";
 import { encodeForm, type OAuthParams } from "../../protocol/omb/oauth.js";

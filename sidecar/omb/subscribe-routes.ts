@@ -1,3 +1,4 @@
+/** The remote-subscribe routes (site as listenee): form, discovery, tokens, callback, subscriber stored. */
 import express, { type Request, type Response, Router } from "express";
 import { SIDECAR_PATHS, sidecarEndpointUrl } from "../../contract/public-paths.js";
 import { OAUTH, OMB, OMB_VERSION } from "../../protocol/omb/constants.js";

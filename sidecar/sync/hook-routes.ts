@@ -1,3 +1,4 @@
+/** The signed deploy-hook (sync now) and command routes of a running sidecar, replays refused. */
 import express, { type Request, Router } from "express";
 import {
   HOOK_SIGNATURE_HEADER,

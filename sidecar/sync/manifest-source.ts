@@ -1,3 +1,4 @@
+/** Reads and validates the published manifest from a URL (conditional GET) or a file path. */
 import { readFile, stat } from "node:fs/promises";
 import {
   MANIFEST_PATH,

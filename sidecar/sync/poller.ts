@@ -1,3 +1,4 @@
+/** Polls the published manifest on the config's cron schedule, and validates that schedule. */
 import cron from "node-cron";
 import { ConfigError } from "../config.js";
 import type { Context } from "../context.js";

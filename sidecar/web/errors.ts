@@ -1,3 +1,4 @@
+/** The sidecar's errors: PageError for browsers, ProtocolError for peers, and the handler answering them. */
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "../log.js";
 import { html, page } from "./page.js";

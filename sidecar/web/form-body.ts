@@ -1,7 +1,6 @@
+/** Form bodies as every sidecar endpoint reads them: as text, parsed by us, last name wins. */
 import express, { type Request, type RequestHandler } from "express";
 import { type OAuthParams, parseForm } from "../../protocol/omb/oauth.js";
-
-/** Form bodies as every sidecar endpoint reads them: as text, parsed by us, last name wins. */
 
 /** Largest form body accepted on the OMB endpoints (a notice is a few kB at most). */
 export const OMB_BODY_LIMIT = "64kb";

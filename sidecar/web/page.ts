@@ -1,3 +1,4 @@
+/** The sidecar's own HTML: an auto-escaping `html` tagged template and the page shell with its style. */
 import escapeHtml from "escape-html";
 
 /** Marks a string as already-escaped HTML. Everything else given to `html` is escaped. */

@@ -1,3 +1,4 @@
+/** Per-client-address rate limits for the sidecar's routes, with Retry-After and RateLimit headers. */
 import type { RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 

@@ -1,3 +1,4 @@
+/** Helmet's security headers (CSP and the rest), computed once and set on the sidecar's answers. */
 import type { RequestHandler } from "express";
 import helmet from "helmet";
 

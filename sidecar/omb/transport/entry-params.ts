@@ -1,3 +1,4 @@
+/** OMB params of outbound notices and profiles, their cached signers, and why a receiver would refuse one. */
 import type { ManifestNotice } from "../../../contract/manifest.js";
 import { OMB, OMB_VERSION } from "../../../protocol/omb/constants.js";
 import type { OAuthParams } from "../../../protocol/omb/oauth.js";

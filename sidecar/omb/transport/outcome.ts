@@ -1,3 +1,4 @@
+/** Classifies one OMB push's answer or error as delivered, revoked, retry or refused. */
 import { OMB_SUCCESS_BODY } from "../../../protocol/omb/constants.js";
 import { parseRetryAfter } from "../../delivery/backoff.js";
 import { FetchError, type HttpResponse } from "../../net/client.js";

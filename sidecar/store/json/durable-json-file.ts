@@ -1,3 +1,4 @@
+/** A lowdb adapter that writes the store's snapshot atomically and, with fsync, durably. */
 import { open, readFile, rename } from "node:fs/promises";
 import path from "node:path";
 import type { Adapter } from "lowdb";

@@ -1,3 +1,4 @@
+/** The store's journal: an append-only JSON-lines file with group commit and deferred fsync. */
 import { type FileHandle, open, readFile, truncate } from "node:fs/promises";
 
 /** Lines appended without `sync` are fsynced at the latest this long after being written. */

@@ -1,3 +1,4 @@
+/** The data file's lock: one sidecar per data file, heartbeated, taken over from dead or stale holders. */
 import { randomUUID } from "node:crypto";
 import { open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
