@@ -9,7 +9,8 @@ import { SIDECAR_PATHS } from "../../../contract/public-paths.js";
 import { OAUTH, OMB, PROFILE_FIELDS, profileParam } from "../../../protocol/omb/constants.js";
 import { OWNER_PATHS } from "../../../sidecar/auth/owner.js";
 import { hostileText } from "../property.js";
-import { bodyFor, CONTENT_TYPES, cookieHeader, extraHeaders, queryString } from "./pieces.js";
+import { queryString } from "./form-text.js";
+import { bodyFor, CONTENT_TYPES, cookieHeader, extraHeaders } from "./request-parts.js";
 import type { FuzzRequest } from "./sender.js";
 
 export interface Endpoint {

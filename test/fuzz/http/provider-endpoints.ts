@@ -16,7 +16,7 @@ import {
 import { CC_BY } from "../../helpers/remote-listenee.js";
 import type { Params } from "../../helpers/remote-listenee-oauth.js";
 import { keysIn, unexpectedTables } from "./journal.js";
-import { paramValue } from "./pieces.js";
+import { paramValue } from "./param-values.js";
 import type { ProviderWorld } from "./provider-world.js";
 import type { FuzzRequest } from "./sender.js";
 import {

@@ -8,8 +8,9 @@ import { formEncode, type Params } from "../../helpers/remote-listenee-oauth.js"
 import { hostileText } from "../property.js";
 import { pathVariant, request, toWireHeader } from "./endpoints.js";
 import { keysIn, unexpectedTables, type Writes } from "./journal.js";
-import { cookieHeader, paramValue } from "./pieces.js";
+import { paramValue } from "./param-values.js";
 import type { ProviderWorld } from "./provider-world.js";
+import { cookieHeader } from "./request-parts.js";
 import type { FuzzRequest, FuzzResponse } from "./sender.js";
 import { buildSigned, type Credentials, signedShape } from "./signed.js";
 

@@ -1,91 +1,26 @@
-// The site as listener end to end (OMB.md §3–4): a remote service discovers the site's
-// XRDS, gets tokens from the sidecar's provider endpoints, the owner approves in the
-// browser, notices arrive and reach inbox.json, the JSON endpoint and the build hook; an
-// unfollow (status page, CLI through the running sidecar, CLI on the stopped store) makes
-// the next push 403. Real sidecar process, real HTTP over loopback.
+// Site as listener (OMB.md §3–4) over HTTP: tokens, approval, the inbox, unfollowing in the browser.
 import assert from "node:assert/strict";
-import { once } from "node:events";
 import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { signHook } from "../contract/hook-signature.js";
-import { OMB_VERSION, RemoteListenee } from "./helpers/remote-listenee.js";
+import { OMB_VERSION } from "./helpers/remote-listenee.js";
 import { Browser, formAction, hiddenField } from "./helpers/remote-listenee-browser.js";
+import { decide, follow, openAuthorizePage } from "./helpers/remote-listenee-flow.js";
+import { OWN_PROFILE } from "./helpers/remote-listenee-target.js";
 import {
-  decide,
-  follow,
-  logIn,
-  openAuthorizePage,
-  passwordHash,
-} from "./helpers/remote-listenee-flow.js";
-import { OWN_PROFILE, runCli, startTarget, type Target } from "./helpers/remote-listenee-target.js";
+  browser,
+  buildHookCalls,
+  type Export,
+  eventually,
+  exportFile,
+  HOOK_SECRET,
+  remote,
+  setUpFlowTarget,
+  target,
+} from "./provider-flow-setup.js";
 
-const HOOK_SECRET = "flow-test-secret";
-let target: Target;
-let buildHook: Server;
-let buildHookCalls = 0;
-const browser = new Browser();
-const remotes: RemoteListenee[] = [];
-
-async function remote(nickname: string): Promise<RemoteListenee> {
-  const r = await RemoteListenee.start({ nickname, fullname: `${nickname} Remote` });
-  remotes.push(r);
-  return r;
-}
-
-/** Polls `check` every 50 ms for up to `ms`; the last result is returned either way. */
-async function eventually<T>(
-  check: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms = 5000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await check();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await check();
-  }
-  return v;
-}
-
-interface Export {
-  version: number;
-  following: { uri: string; profile: { nickname: string } }[];
-  inbox: { uri: string; content: string }[];
-}
-
-async function exportFile(): Promise<Export | null> {
-  try {
-    return JSON.parse(
-      await readFile(path.join(path.dirname(target.dataFile), "inbox.json"), "utf8"),
-    );
-  } catch {
-    return null;
-  }
-}
-
-before(async () => {
-  buildHook = createServer((req, res) => {
-    if (req.method === "POST") buildHookCalls++;
-    res.writeHead(200).end("{}");
-  });
-  buildHook.listen(0, "127.0.0.1");
-  await once(buildHook, "listening");
-  const hookUrl = `http://127.0.0.1:${(buildHook.address() as AddressInfo).port}/build_hooks/abc`;
-  target = await startTarget({
-    passwordHash: await passwordHash(),
-    hookSecret: HOOK_SECRET,
-    config: { buildHook: { url: hookUrl, debounceSeconds: 0.3 } },
-  });
-});
-
-after(async () => {
-  for (const r of remotes) await r.close();
-  await target?.dispose();
-  buildHook?.close();
-});
+setUpFlowTarget();
 
 describe("request token", () => {
   test("any consumer key gets a 32-hex token and secret; the reply is a form", async () => {
@@ -306,46 +241,5 @@ describe("unfollowing", () => {
     assert.notEqual(fay.accessToken, old.token);
     assert.equal((await fay.postNotice("f1", {}, old)).status, 403);
     assert.equal((await fay.postNotice("f2")).status, 200);
-  });
-
-  test("with the CLI while the sidecar runs (signed command) and while it is stopped", async () => {
-    const gus = await remote("gus");
-    const hal = await remote("hal");
-    await follow(gus, browser, target.url);
-    await follow(hal, browser, target.url);
-    const list = await runCli(target, ["following"]);
-    assert.equal(list.code, 0, list.stderr);
-    assert.match(list.stdout, /gus/);
-    assert.match(list.stdout, /hal/);
-
-    const running = await runCli(target, ["following", "remove", gus.profile.uri]);
-    assert.equal(running.code, 0, running.stderr);
-    assert.equal((await gus.postNotice("g1")).status, 403);
-    const unknown = await runCli(target, ["following", "remove", "http://nobody.example/"]);
-    assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /does not follow/);
-
-    await target.stop();
-    const stopped = await runCli(target, ["following", "remove", hal.profile.uri]);
-    assert.equal(stopped.code, 0, stopped.stderr);
-    const file = await exportFile();
-    assert.equal(
-      file?.following.some((f) => f.uri === hal.profile.uri),
-      false,
-    );
-    await target.restart();
-    assert.equal((await hal.postNotice("h1")).status, 403);
-    const after = await runCli(target, ["following", "--json"]);
-    const uris = (JSON.parse(after.stdout) as { uri: string }[]).map((f) => f.uri);
-    assert.equal(uris.includes(gus.profile.uri) || uris.includes(hal.profile.uri), false);
-    assert.equal(after.stdout.includes("token"), false, "no tokens in the listing");
-  });
-
-  test("after a restart the owner logs in again (sessions live in memory)", async () => {
-    const page = await browser.get(`${target.url}admin`);
-    assert.equal(page.status, 303);
-    const back = await logIn(browser, page.location ?? "");
-    assert.equal(back.status, 303);
-    assert.equal((await browser.get(`${target.url}admin`)).status, 200);
   });
 });
