@@ -161,7 +161,8 @@ export function parseConfig(
   const config = result.data;
   return {
     ...config,
-    dataFile: path.resolve(baseDir, config.dataFile),
+    dataFile:
+      config.dataFile === ":memory:" ? config.dataFile : path.resolve(baseDir, config.dataFile),
     manifest:
       config.manifest && !/^https?:\/\//i.test(config.manifest)
         ? path.resolve(baseDir, config.manifest)

@@ -93,6 +93,8 @@ export async function startSidecar(
       ),
   });
   const ctx = composeSidecar(config, store, log);
+  // Before listening: a build started when the sidecar answers reads a complete inbox.json.
+  const inboxSync = await startInboxSync(ctx);
   const app = createApp(ctx, { siteDir: opts.siteDir });
   let server: Server;
   try {
@@ -103,6 +105,7 @@ export async function startSidecar(
       s.once("error", reject);
     });
   } catch (e) {
+    await inboxSync.close();
     await store.close();
     await ctx.closeClients();
     const code = (e as NodeJS.ErrnoException).code;
@@ -122,8 +125,12 @@ export async function startSidecar(
   // Background work: resume every destination's deliveries, and poll the manifest if asked.
   const worker = new DeliveryWorker(ctx);
   worker.start();
+  // Followers but no sync yet (an upgraded store, or a baseline that failed): take it now.
+  const followers = Object.values(await store.countFollowers()).reduce((a, b) => a + b, 0);
+  if (followers > 0 && !(await store.syncState()).initialized) {
+    void ctx.syncer.baseline("start");
+  }
   const poller = startPoller(ctx, ctx.syncer);
-  const inboxSync = startInboxSync(ctx);
 
   let closing: Promise<void> | null = null;
   const close = () => {

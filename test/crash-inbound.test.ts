@@ -2,14 +2,16 @@
 // (autocannon, 16 connections, as fast as it answers, fsync on), at a random moment, again
 // and again. After each kill the store as the dead process left it opens and holds every
 // notice that was answered 200, and after the restart the last acknowledged requests,
-// sent again byte for byte, are refused as replays: their nonces were durable too.
+// sent again byte for byte, are refused as replays: their nonces were durable too; and the
+// restarted process has written inbox.json (what a file-based timeline build reads) with
+// every acknowledged notice before it answers.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readStore } from "./helpers/read-store.js";
 import { cannon } from "./load/autocannon.js";
 import { between, crashSeed, seededRandom, sleep } from "./load/crash.js";
 import { noticePool, pusherOf } from "./load/notice-pool.js";
-import { createSite, followedBy, missingFromInbox } from "./load/site.js";
+import { createSite, followedBy, missingFromInbox, missingFromInboxExport } from "./load/site.js";
 
 const KILLS = 8;
 /** Requests answered 200 just before each kill that are replayed after the restart. */
@@ -72,6 +74,13 @@ test(`SIGKILL ${KILLS} times during inbound postNotice under load: every 200 is 
       // The restart opens them for writing (a torn last line is cut), and the requests
       // acknowledged last are replays now: a lost nonce would let them through (200).
       await site.start();
+      // Once it answers, the build's copy holds them too (the debounced export died with it).
+      const unexported = await missingFromInboxExport(site.dataFile, accepted);
+      assert.deepEqual(
+        unexported,
+        [],
+        `inbox.json after restart ${k + 1}: acknowledged notices missing`,
+      );
       for (const key of acked.slice(-REPLAYS)) {
         const res = await fetch(`${site.url}omb/postnotice`, {
           method: "POST",

@@ -60,6 +60,8 @@ before(async () => {
     }),
     ...[0, 1, 2].map(() => startReferenceListener({ users: ["alice", "bob"] })),
   ]);
+  // The site as the first visitor finds it: two posts, recorded before they subscribe.
+  await writeManifest(path.join(sidecar.dir, "manifest.json"), manifest([1, 2]));
   const browser = siteBrowser(sidecar);
   for (const l of listeners) {
     for (const nickname of ["alice", "bob"]) {
@@ -77,11 +79,12 @@ after(async () => {
 });
 
 describe("delivery to reference listeners", () => {
-  it("the first sync records the existing posts and floods nobody", async () => {
+  it("the posts on the site before the first subscriber are recorded then and flood nobody", async () => {
     assert.equal(await readStore(async (s) => (await s.followers()).length), 6);
+    assert.equal((await readStore((s) => s.syncState())).lastSyncSource, "first-subscriber");
     const first = await deploy(manifest([1, 2]));
-    assert.equal(first.outcome, "first-sync");
-    assert.equal(first.archived, 2);
+    assert.equal(first.outcome, "synced");
+    assert.equal(first.newNotices, 0);
     await new Promise((r) => setTimeout(r, 300));
     for (const l of listeners) assert.deepEqual(await received(l), []);
   });

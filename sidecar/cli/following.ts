@@ -47,7 +47,8 @@ export function registerFollowing(program: Command): void {
         local: async (store) => {
           if (!(await store.removeFollowed(uri))) return false;
           // No sidecar runs to refresh the build's copy: do it here.
-          await writeInboxExport(store, inboxExportFile(config));
+          const file = inboxExportFile(config);
+          if (file) await writeInboxExport(store, file);
           return true;
         },
         notFound: () =>

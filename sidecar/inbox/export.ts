@@ -32,8 +32,12 @@ export async function inboxExport(
   };
 }
 
-/** `inbox.json` beside the data file: where a build on the same machine reads the inbox. */
-export function inboxExportFile(config: Pick<Config, "dataFile">): string {
+/**
+ * `inbox.json` beside the data file: where a build on the same machine reads the inbox;
+ * null for an in-memory store (there is no folder, and nothing a build could read later).
+ */
+export function inboxExportFile(config: Pick<Config, "dataFile">): string | null {
+  if (config.dataFile === ":memory:") return null;
   return path.join(path.dirname(config.dataFile), INBOX_EXPORT_FILE);
 }
 

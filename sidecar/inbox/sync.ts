@@ -19,22 +19,25 @@ export interface InboxSync {
 /**
  * Keeps `inbox.json` (beside the data file) and the optional site build hook in step with
  * the inbox: on every received notice ("inbox" event) and following change ("following"
- * event), debounced. Nothing is written until something changes (tests on an in-memory
- * store leave no file behind). Started once, by the composition root.
+ * event), debounced. At start the export is written once when the store holds anything:
+ * notices acknowledged inside the debounce window before a crash reach the next build.
+ * An empty store writes nothing, an in-memory one never does. Started once, by the
+ * composition root.
  */
-export function startInboxSync(ctx: Context): InboxSync {
+export async function startInboxSync(ctx: Context): Promise<InboxSync> {
   const file = inboxExportFile(ctx.config);
-  const exporter = new Debouncer(
-    async () => {
-      try {
-        await writeInboxExport(ctx.store, file);
-      } catch (err) {
-        ctx.log.error({ err, file }, "cannot write the inbox export");
-      }
-    },
-    EXPORT_DELAY_MS,
-    EXPORT_MAX_WAIT_MS,
-  );
+  const write = async () => {
+    if (!file) return;
+    try {
+      await writeInboxExport(ctx.store, file);
+    } catch (err) {
+      ctx.log.error({ err, file }, "cannot write the inbox export");
+    }
+  };
+  if ((await ctx.store.followed()).length > 0 || (await ctx.store.inbox(1)).length > 0) {
+    await write();
+  }
+  const exporter = new Debouncer(write, EXPORT_DELAY_MS, EXPORT_MAX_WAIT_MS);
   const hookDelay = ctx.config.buildHook.debounceSeconds * 1000;
   const hook = new Debouncer(() => callBuildHook(ctx), hookDelay, Math.max(hookDelay, 1000) * 5);
   const changed = () => {

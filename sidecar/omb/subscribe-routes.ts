@@ -193,6 +193,8 @@ export function subscribeRoutes(ctx: Context): Router {
       },
       since: new Date().toISOString(),
     };
+    // The first follower: record the posts on the site now, so the next one reaches them.
+    await ctx.syncer.baseline("first-subscriber");
     // Checked again as it is stored, in one step: another flow may have finished meanwhile.
     const saved = await ctx.store.saveFollower(subscriber, {
       pending: pending.requestToken,

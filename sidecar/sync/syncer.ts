@@ -193,6 +193,28 @@ export class Syncer {
     return next;
   }
 
+  /**
+   * Takes the baseline if none was taken yet: the first sync, which records the posts on the
+   * site now as published without sending them, so that every post published after this
+   * moment is delivered. Called before the first follower is stored (a sync after the first
+   * subscription must not archive the post it was waiting for) and at start for a store with
+   * followers but no sync. Never throws: a failure is logged, and the next sync takes it.
+   * Resolves to null when a baseline exists or no manifest is configured.
+   */
+  async baseline(source: string): Promise<SyncResult | null> {
+    const { config, store, log } = this.#deps;
+    if (!config.manifest || (await store.syncState()).initialized) return null;
+    try {
+      return await this.run(source);
+    } catch (e) {
+      log.warn(
+        { source, manifest: config.manifest, error: (e as Error).message },
+        "could not read the manifest to record the posts already on the site; the next sync that reads it records them, and a post published before then is archived with them, not sent. Check the manifest setting.",
+      );
+      return null;
+    }
+  }
+
   /** Resolves when no sync runs or waits (for shutdown). */
   async idle(): Promise<void> {
     for (let i = 0; i < 3 && (this.#running || this.#next); i++) {

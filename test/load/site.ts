@@ -4,6 +4,9 @@
 // (provider), visitors subscribing from reference listeners (consumer), and deploys
 // (hook → sync → fan-out).
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { InboxExport } from "../../contract/inbox-export.js";
 import type { ManifestNotice } from "../../contract/manifest.js";
 import { callDeployHook } from "../helpers/deploy-hook.js";
 import { readStore } from "../helpers/read-store.js";
@@ -130,6 +133,18 @@ export async function missingFromInbox(
   want: Iterable<string>,
 ): Promise<string[]> {
   const have = await readStore(dataFile, async (s) => new Set((await s.inbox()).map((n) => n.uri)));
+  return [...want].filter((u) => !have.has(u));
+}
+
+/** URIs in `want` that `inbox.json` beside the data file lacks (all of them when it is absent). */
+export async function missingFromInboxExport(
+  dataFile: string,
+  want: Iterable<string>,
+): Promise<string[]> {
+  const text = await readFile(path.join(path.dirname(dataFile), "inbox.json"), "utf8").catch(
+    () => '{"inbox":[]}',
+  );
+  const have = new Set((JSON.parse(text) as InboxExport).inbox.map((n) => n.uri));
   return [...want].filter((u) => !have.has(u));
 }
 
