@@ -176,6 +176,18 @@ describe("pullFeeds", () => {
     assert.match(third.warnings[0] ?? "", /not an RSS or Atom feed\. Using the copy cached/);
   });
 
+  it("refuses a feed past FEED_LIMITS before parsing it, saying which cap", async () => {
+    const flood = RSS.replace("<channel>", `<channel>${"<a/>".repeat(60_000)}`);
+    routes.set("/flood.xml", { status: 200, type: "application/rss+xml", body: flood });
+    const r = await pull([feed("/flood.xml", { name: "Flood" })]);
+    assert.deepEqual(r.entries, []);
+    assert.equal(r.feeds[0]?.ok, false);
+    assert.match(
+      r.warnings[0] ?? "",
+      /feed "Flood" .* could not be read: it has more than 50000 elements; a real one has a few thousand at most, so it is refused unread\. It is left out/,
+    );
+  });
+
   it("warns about a feed that cannot be reached", async () => {
     const r = await pull([{ url: "http://127.0.0.1:9/feed.xml", name: "Gone", limit: 10 }], "0s");
     assert.deepEqual(r.entries, []);

@@ -1,6 +1,7 @@
 /** Pulls RSS/Atom feeds into the timeline at build time: cached, bounded, a failing feed only warns. */
 import { Fetch } from "@11ty/eleventy-fetch";
 import { parseFeed } from "@rowanmanning/feed-parser";
+import { checkXmlCost, FEED_LIMITS } from "../../protocol/omb/xml-limits.js";
 import type { ResolvedFeed } from "./options.js";
 import { httpUrl, linkOrText, type PulledFeed, type TimelineEntry } from "./timeline.js";
 
@@ -54,8 +55,14 @@ async function download(url: string): Promise<string> {
     throw new FeedDownloadError(`HTTP ${res.status}`);
   }
   const text = await readCapped(res);
-  parseFeed(text);
+  parseBounded(text);
   return text;
+}
+
+/** parseFeed after the cost pre-scan: a hostile feed is refused in one pass, not parsed. */
+function parseBounded(text: string): Feed {
+  checkXmlCost(text, FEED_LIMITS, "it");
+  return parseFeed(text);
 }
 
 async function readCapped(res: Response): Promise<string> {
@@ -130,7 +137,7 @@ async function pullFeed(
   }
   let parsed: Feed;
   try {
-    parsed = parseFeed(text);
+    parsed = parseBounded(text);
   } catch (e) {
     opts.warn(
       `${label(failed.name)} in the cache is unreadable: ${reason(e)}. It is left out of this build.`,

@@ -2,6 +2,7 @@
 import type { Document, Element } from "@xmldom/xmldom";
 import { DOMParser } from "@xmldom/xmldom";
 import { TYPE, XML_NS, XRD_NS, XRDS_NS } from "./constants.js";
+import { checkXmlCost, MarkupLimitError, XRDS_LIMITS } from "./xml-limits.js";
 import { type XrdsEndpoints, XrdsError } from "./xrds.js";
 
 interface Reference {
@@ -80,6 +81,13 @@ export function readXrds(
 
 /** Parses and checks the root; returns the XRD elements in document order. */
 function parseXrds(xml: string, url: string): Element[] {
+  // The DOM parse is synchronous and can be made to cost minutes: bound it first.
+  try {
+    checkXmlCost(xml, XRDS_LIMITS, `the XRDS at ${url}`);
+  } catch (err) {
+    if (err instanceof MarkupLimitError) throw new XrdsError("too-costly", `${err.message}.`);
+    throw err;
+  }
   // XRDS never needs a DTD; refusing it up front rules out entity-expansion attacks.
   if (/<!DOCTYPE/i.test(xml)) {
     throw new XrdsError(

@@ -16,6 +16,8 @@ export interface XrdsEndpoints {
 
 export type XrdsErrorCode =
   | "not-xml"
+  /** Over a cost cap of XRDS_LIMITS (xml-limits.ts): refused before parsing. */
+  | "too-costly"
   | "doctype"
   | "not-xrds"
   | "no-entry-xrd"

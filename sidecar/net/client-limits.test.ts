@@ -51,6 +51,27 @@ describe("HttpClient", () => {
     }
   });
 
+  it("bodyCaps lower the cap for one request, or only for the media types they name", async () => {
+    const http = client({ maxResponseBytes: 3 * 1024 * 1024 });
+    const advice = "A real XRDS document is about 3 KB, so this one is refused.";
+    try {
+      await rejectsWith(
+        http.get(a.url("/big"), {}, { bodyCaps: [{ maxBytes: 65536, advice }] }),
+        "too-large",
+        /sent a body, more than the 65536 bytes allowed\. A real XRDS document is about 3 KB/,
+      );
+      const otherType = { maxBytes: 65536, advice, types: ["application/xrds+xml"] };
+      const res = await http.get(a.url("/big"), {}, { bodyCaps: [otherType] });
+      assert.equal(res.body.length, 2 * 1024 * 1024, "a cap for another type does not apply");
+      // The lowest cap that applies wins; a truncating one keeps the first maxBytes.
+      const truncating = { maxBytes: 100_000, advice: "", truncate: true };
+      const cut = await http.get(a.url("/big"), {}, { bodyCaps: [otherType, truncating] });
+      assert.equal(cut.body, "a".repeat(100_000));
+    } finally {
+      await http.close();
+    }
+  });
+
   it("refuses at once a body whose Content-Length is over the cap", async () => {
     const { port, server } = await rawServer((socket) => {
       socket.write("HTTP/1.1 200 OK\r\nContent-Length: 53687091200\r\n\r\nonly this");

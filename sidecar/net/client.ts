@@ -5,14 +5,15 @@
  */
 import dns from "node:dns";
 import type { ConnectionOptions } from "node:tls";
-import { TextDecoder } from "node:util";
 import { Agent, type Dispatcher } from "undici";
 import { isForbiddenAddress } from "./address-policy.js";
 import { type AddressPolicy, guardedConnector, type LookupFunction } from "./connector.js";
 import { FetchError, toFetchError } from "./fetch-error.js";
+import { type BodyCap, headerValue, readCapped } from "./read-body.js";
 
 export type { AddressPolicy, LookupFunction } from "./connector.js";
 export { FetchError, type FetchErrorCode } from "./fetch-error.js";
+export type { BodyCap } from "./read-body.js";
 
 export interface HttpClientOptions {
   /** Allow loopback, private and other non-public addresses. Only for tests on one machine. */
@@ -48,6 +49,8 @@ export interface HttpResponse {
   body: string;
   /** The final URL, after redirects. */
   url: string;
+  /** Set when a truncating BodyCap cut the body short. */
+  truncated?: true;
 }
 
 const DEFAULTS = {
@@ -91,9 +94,9 @@ export class HttpClient {
   get(
     url: string,
     headers: Record<string, string> = {},
-    opts: { followRedirects?: boolean } = {},
+    opts: { followRedirects?: boolean; bodyCaps?: BodyCap[] } = {},
   ): Promise<HttpResponse> {
-    return this.#send("GET", url, headers, undefined, opts.followRedirects ?? true);
+    return this.#send("GET", url, headers, undefined, opts.followRedirects ?? true, opts.bodyCaps);
   }
 
   /** POST an application/x-www-form-urlencoded body; a redirect is returned, never followed. */
@@ -112,6 +115,7 @@ export class HttpClient {
     headers: Record<string, string>,
     body: string | undefined,
     followRedirects: boolean,
+    bodyCaps: BodyCap[] = [],
   ): Promise<HttpResponse> {
     const signal = AbortSignal.timeout(this.#limits.totalTimeoutMs);
     let current = checkUrl(url, url);
@@ -148,12 +152,11 @@ export class HttpClient {
           current = next;
           continue;
         }
-        return {
-          status: res.statusCode,
-          headers: flattenHeaders(res.headers),
-          body: await readCapped(res, current.href, this.#limits.maxResponseBytes),
-          url: current.href,
-        };
+        const max = this.#limits.maxResponseBytes;
+        const { body: text, truncated } = await readCapped(res, current.href, max, bodyCaps);
+        const headers = flattenHeaders(res.headers);
+        const answer = { status: res.statusCode, headers, body: text, url: current.href };
+        return truncated ? { ...answer, truncated } : answer;
       } catch (err) {
         throw toFetchError(err, current.href, this.#limits);
       }
@@ -225,42 +228,6 @@ function checkUrl(raw: string, requested: string, base?: URL): URL {
     );
   }
   return url;
-}
-
-/** The body as text, refusing to hold more than `max` bytes in memory. */
-async function readCapped(res: Dispatcher.ResponseData, url: string, max: number): Promise<string> {
-  const tooLarge = (what: string) => {
-    res.body.destroy();
-    return new FetchError(
-      "too-large",
-      url,
-      `${url} ${what}, more than the ${max} bytes allowed. The page is too large to be a profile or reply.`,
-    );
-  };
-  const declared = Number(headerValue(res.headers["content-length"]) ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > max) throw tooLarge(`announced ${declared} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw tooLarge("sent a body");
-    chunks.push(chunk);
-  }
-  return decoder(headerValue(res.headers["content-type"])).decode(Buffer.concat(chunks));
-}
-
-/** Decodes by the Content-Type charset when the platform knows it, else as UTF-8. */
-function decoder(contentType: string | undefined): TextDecoder {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
-  try {
-    return new TextDecoder(charset ?? "utf-8");
-  } catch {
-    return new TextDecoder("utf-8");
-  }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { decodeCharacterReferences, findXrdsLocationInHtml } from "./html-meta.js";
+import { MarkupLimitError } from "../../../protocol/omb/xml-limits.js";
+import { decodeCharacterReferences, findXrdsLocationInHtml, HEAD_LIMITS } from "./html-meta.js";
 
 const page = (head: string, body = "<p>hi</p>") =>
   `<!DOCTYPE html><html><head><title>t</title>${head}</head><body>${body}</body></html>`;
@@ -108,8 +109,35 @@ describe("findXrdsLocationInHtml", () => {
     assert.equal(findXrdsLocationInHtml("<!--"), null);
     const hostile = '<meta a="'.repeat(50_000) + "<meta a='".repeat(50_000) + "<".repeat(100_000);
     const started = performance.now();
-    assert.equal(findXrdsLocationInHtml(`<head>${hostile}`), null);
+    assert.throws(() => findXrdsLocationInHtml(`<head>${hostile}`), MarkupLimitError);
     assert.ok(performance.now() - started < 1000, "scanned about 1 MB quickly");
+  });
+
+  it("refuses a head past HEAD_LIMITS, saying which cap and what a real page has", () => {
+    const refused = (html: string, message: RegExp) =>
+      assert.throws(
+        () => findXrdsLocationInHtml(html, "the profile page http://p.example/"),
+        (err) => err instanceof MarkupLimitError && message.test(err.message),
+      );
+    const n = HEAD_LIMITS.maxElements;
+    refused(
+      `<head>${"<link>".repeat(n + 1)}`,
+      new RegExp(
+        `^the profile page http://p.example/ has more than ${n} tags before its head ends; a real one has a few dozen`,
+      ),
+    );
+    refused(
+      `<head><meta ${"a ".repeat(HEAD_LIMITS.maxAttributes + 1)}>`,
+      /has a tag with more than 64 attributes/,
+    );
+    refused(
+      `<head><style>${"x".repeat(HEAD_LIMITS.maxBytes)}</style><meta>`,
+      new RegExp(`does not end its head within its first ${HEAD_LIMITS.maxBytes} characters`),
+    );
+    // Within the caps, or with the location found before them, the page still answers.
+    const meta = '<meta http-equiv="X-XRDS-Location" content="/x">';
+    assert.equal(findXrdsLocationInHtml(page("<link>".repeat(n - 10) + meta)), "/x");
+    assert.equal(findXrdsLocationInHtml(`<head>${meta}${"<link>".repeat(n * 2)}`), "/x");
   });
 });
 

@@ -8,35 +8,75 @@
  * case-insensitive, values quoted either way or unquoted, in any order; the first of a
  * repeated attribute wins; character references in values are decoded. Scanning stops at
  * `</head>` or `<body>`, as Yadis only looks in the head (a missing `<head>` is tolerated).
+ * The scan is bounded by HEAD_LIMITS: past them, without a location found, the page is
+ * refused with a MarkupLimitError saying which cap it broke.
  */
+import {
+  MarkupLimitError,
+  type MarkupLimitKind,
+  type MarkupLimits,
+  markupLimitError,
+} from "../../../protocol/omb/xml-limits.js";
+
+/** A real profile page's head (StatusNet, Laconica) is a few KB with a few dozen tags. */
+export const HEAD_LIMITS: MarkupLimits = {
+  maxBytes: 256 * 1024,
+  maxDepth: Number.POSITIVE_INFINITY,
+  maxElements: 2000,
+  maxAttributes: 64,
+  maxNamespaceDeclarations: Number.POSITIVE_INFINITY,
+  typical: {
+    bytes: "ends its head within a few KB",
+    depth: "",
+    elements: "has a few dozen",
+    attributes: "has a handful on a tag",
+    namespaces: "",
+  },
+};
+const HEAD_PHRASE: Partial<Record<MarkupLimitKind, (n: number) => string>> = {
+  bytes: (n) => `does not end its head within its first ${n} characters`,
+  elements: (n) => `has more than ${n} tags before its head ends`,
+  attributes: (n) => `has a tag with more than ${n} attributes`,
+};
 
 const LOCATION_NAMES = ["x-xrds-location", "x-yadis-location"] as const;
 const RAW_TEXT = new Set(["script", "style", "title", "textarea", "noscript"]);
 const WHITESPACE = new Set([" ", "\t", "\n", "\r", "\f"]);
 const TAG_NAME = /<(\/?)([A-Za-z][^\s/>]*)/y;
 
-/** The raw (unresolved) XRDS location the page declares, X-XRDS-Location first, or null. */
-export function findXrdsLocationInHtml(html: string): string | null {
+/**
+ * The raw (unresolved) XRDS location the page declares, X-XRDS-Location first, or null.
+ * `what` names the page in a MarkupLimitError ("the profile page https://…").
+ */
+export function findXrdsLocationInHtml(html: string, what = "the page"): string | null {
   const found = new Map<string, string>();
-  for (const attrs of headMetaTags(html)) {
-    const equiv = attrs.get("http-equiv")?.trim().toLowerCase();
-    const content = attrs.get("content")?.trim();
-    if (!equiv || !content || found.has(equiv)) continue;
-    found.set(equiv, content);
+  const location = () => LOCATION_NAMES.map((name) => found.get(name)).find(Boolean) ?? null;
+  try {
+    for (const attrs of headMetaTags(html, what)) {
+      const equiv = attrs.get("http-equiv")?.trim().toLowerCase();
+      const content = attrs.get("content")?.trim();
+      if (!equiv || !content || found.has(equiv)) continue;
+      found.set(equiv, content);
+      // The first X-XRDS-Location wins whatever follows: no need to read further.
+      if (equiv === LOCATION_NAMES[0]) break;
+    }
+  } catch (err) {
+    // Past a cap, a location already read is still the page's answer.
+    if (!(err instanceof MarkupLimitError) || !location()) throw err;
   }
-  for (const name of LOCATION_NAMES) {
-    const location = found.get(name);
-    if (location) return location;
-  }
-  return null;
+  return location();
 }
 
-/** The attributes of every `<meta>` tag before the head ends. */
-function* headMetaTags(html: string): Generator<Map<string, string>> {
+/** The attributes of every `<meta>` tag before the head ends, within HEAD_LIMITS. */
+function* headMetaTags(html: string, what: string): Generator<Map<string, string>> {
+  const over = (kind: MarkupLimitKind) =>
+    markupLimitError(kind, HEAD_LIMITS, what, HEAD_PHRASE[kind]);
+  let tags = 0;
   let i = 0;
   while (i < html.length) {
     const lt = html.indexOf("<", i);
     if (lt < 0) return;
+    if (lt >= HEAD_LIMITS.maxBytes) throw over("bytes");
     if (html.startsWith("<!--", lt)) {
       i = after(html, "-->", lt + 4);
       continue;
@@ -51,9 +91,11 @@ function* headMetaTags(html: string): Generator<Map<string, string>> {
       i = lt + 1;
       continue;
     }
+    if (++tags > HEAD_LIMITS.maxElements) throw over("elements");
     const closing = tag[1] === "/";
     const name = (tag[2] ?? "").toLowerCase();
-    const { attrs, end } = readAttributes(html, TAG_NAME.lastIndex);
+    const { attrs, end, tooMany } = readAttributes(html, TAG_NAME.lastIndex);
+    if (tooMany) throw over("attributes");
     i = end;
     if (closing ? name === "head" : name === "body") return;
     if (closing) continue;
@@ -75,9 +117,16 @@ function skipRawText(html: string, name: string, from: number): number {
   return m ? m.index : html.length;
 }
 
-/** Attributes from `start` up to and including the tag's `>`; every step consumes input. */
-function readAttributes(html: string, start: number): { attrs: Map<string, string>; end: number } {
+/**
+ * Attributes from `start` up to and including the tag's `>`; every step consumes input.
+ * Stops with `tooMany` at the attribute past HEAD_LIMITS.maxAttributes (repeats counted).
+ */
+function readAttributes(
+  html: string,
+  start: number,
+): { attrs: Map<string, string>; end: number; tooMany?: true } {
   const attrs = new Map<string, string>();
+  let count = 0;
   let j = start;
   const skipSpace = () => {
     while (j < html.length && WHITESPACE.has(html[j] as string)) j++;
@@ -91,6 +140,7 @@ function readAttributes(html: string, start: number): { attrs: Map<string, strin
       j++;
       continue;
     }
+    if (++count > HEAD_LIMITS.maxAttributes) return { attrs, end: j, tooMany: true };
     const nameStart = j++;
     while (j < html.length && !/[\s/>=]/.test(html[j] as string)) j++;
     const name = html.slice(nameStart, j).toLowerCase();

@@ -10,10 +10,11 @@ import {
   YADIS_ACCEPT,
   YADIS_LOCATION_HEADER,
 } from "../../../protocol/omb/constants.js";
+import { MarkupLimitError, XRDS_LIMITS } from "../../../protocol/omb/xml-limits.js";
 import { type XrdsEndpoints, XrdsError } from "../../../protocol/omb/xrds.js";
 import { readXrds } from "../../../protocol/omb/xrds-read.js";
-import { FetchError, type HttpClient, type HttpResponse } from "../../net/client.js";
-import { findXrdsLocationInHtml } from "./html-meta.js";
+import { type BodyCap, FetchError, type HttpClient, type HttpResponse } from "../../net/client.js";
+import { findXrdsLocationInHtml, HEAD_LIMITS } from "./html-meta.js";
 
 export type DiscoveryStep =
   | "not-a-url"
@@ -87,7 +88,18 @@ async function locateXrds(
   const location =
     nonEmpty(profile.headers[XRDS_LOCATION_HEADER]) ??
     nonEmpty(profile.headers[YADIS_LOCATION_HEADER]) ??
-    findXrdsLocationInHtml(profile.body);
+    locationInHtml(profile);
+  if (!location && profile.truncated) {
+    const announced = profile.headers["content-length"];
+    throw new DiscoveryError(
+      "fetch-profile",
+      profile.url,
+      `Your profile page ${profile.url} is larger than the ${HEAD_LIMITS.maxBytes} bytes read` +
+        `${announced ? ` (it announced ${announced} bytes)` : ""}, and those do not say where its ` +
+        "XRDS discovery document is; a real profile page says so in a head of a few KB. " +
+        "Check the address of your profile and try again.",
+    );
+  }
   if (!location) {
     throw new DiscoveryError(
       "no-yadis",
@@ -109,6 +121,22 @@ async function locateXrds(
   }
   const xrds = await fetchOk(client, xrdsUrl, "*/*", "fetch-xrds");
   return { xrdsUrl, xml: xrds.body };
+}
+
+/** The `<meta http-equiv>` location; a page past the scan's caps fails as "no-yadis". */
+function locationInHtml(profile: HttpResponse): string | null {
+  try {
+    return findXrdsLocationInHtml(profile.body, `the profile page ${profile.url}`);
+  } catch (err) {
+    if (!(err instanceof MarkupLimitError)) throw err;
+    throw new DiscoveryError(
+      "no-yadis",
+      profile.url,
+      `Looking for its XRDS location stopped: ${err.message}. Enter the profile page of an ` +
+        "OpenMicroBlogging (OMB 0.1) account, or give it an X-XRDS-Location header.",
+      { cause: err },
+    );
+  }
 }
 
 /** readXrds, fetching (a bounded number of) the other XRDS documents it asks for. */
@@ -174,6 +202,23 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+const XRDS_CAP: BodyCap = {
+  maxBytes: XRDS_LIMITS.maxBytes,
+  advice: "A real XRDS document is about 3 KB, so this one is refused.",
+};
+/**
+ * An XRDS is ~3 KB: its cap stops a huge one while it downloads, also when it is the
+ * profile URL's answer (content negotiation). Of any other profile answer only what the
+ * head scan can read is kept (locateXrds says so when that was not enough).
+ */
+const BODY_CAPS: Record<"fetch-profile" | "fetch-xrds", BodyCap[]> = {
+  "fetch-profile": [
+    { ...XRDS_CAP, types: [XRDS_CONTENT_TYPE] },
+    { maxBytes: HEAD_LIMITS.maxBytes, advice: "", truncate: true },
+  ],
+  "fetch-xrds": [XRDS_CAP],
+};
+
 /** GET with redirects; anything but 200/206 fails as `step`, saying what went wrong. */
 async function fetchOk(
   client: HttpClient,
@@ -188,7 +233,7 @@ async function fetchOk(
       : "Your service may be down or misconfigured; try again later.";
   let res: HttpResponse;
   try {
-    res = await client.get(url, { Accept: accept });
+    res = await client.get(url, { Accept: accept }, { bodyCaps: BODY_CAPS[step] });
   } catch (err) {
     if (!(err instanceof FetchError)) throw err;
     const reason = withoutFinalStop(err.message);
