@@ -102,7 +102,11 @@ async function bareRun(bare: ServerProcess, body: string, seconds: number): Prom
 }
 
 async function measure(fsync: boolean, bare: ServerProcess): Promise<number> {
-  const site = await createSite({ fsync, logLevel: "info" }, { nodeArgs: PROFILE_ARGS });
+  const site = await createSite(
+    // --connections goes to 512, all from loopback: no per-address cap here.
+    { fsync, logLevel: "info", limits: { connectionsPerAddress: 0 } },
+    { nodeArgs: PROFILE_ARGS },
+  );
   const authors = await followedBy(site, 1);
   try {
     const [author] = authors;

@@ -1,27 +1,18 @@
 /** The sidecar's Express app: each wing's routes, the hooks, the owner's pages, a served site. */
 import express from "express";
 import { SIDECAR_PATHS } from "../contract/public-paths.js";
-import { XRDS_CONTENT_TYPE } from "../protocol/omb/constants.js";
 import { adminRoutes } from "./admin/routes.js";
 import { OWNER_PATHS } from "./auth/owner.js";
 import type { Context } from "./context.js";
 import { hookRoutes } from "./sync/hook-routes.js";
 import { errorHandler, notFound } from "./web/errors.js";
 import { securityHeaders, underAny } from "./web/security-headers.js";
+import { siteStatic } from "./web/site-static.js";
 
 export interface AppOptions {
   /** A built site to serve from the same process (local use and the demo). */
   siteDir?: string;
 }
-
-/** A built site served from the same process: the XRDS goes out as application/xrds+xml. */
-const STATIC_OPTIONS = {
-  extensions: ["html"],
-  index: ["index.html"],
-  setHeaders(res: express.Response, file: string) {
-    if (file.endsWith("xrds.xml")) res.setHeader("Content-Type", XRDS_CONTENT_TYPE);
-  },
-};
 
 /** First path segments of every sidecar endpoint: /omb, /hooks, /admin. */
 const SIDECAR_PREFIXES = [
@@ -54,7 +45,7 @@ export function createApp(ctx: Context, opts: AppOptions = {}): express.Express 
   sidecar.use(hookRoutes(ctx));
   sidecar.use(adminRoutes(ctx));
   app.use(sidecar);
-  if (opts.siteDir) app.use(express.static(opts.siteDir, STATIC_OPTIONS));
+  if (opts.siteDir) app.use(siteStatic(opts.siteDir));
   app.use(securityHeaders(), notFound);
   app.use(errorHandler(ctx.log));
   return app;

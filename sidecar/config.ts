@@ -116,6 +116,29 @@ export const configSchema = z.strictObject({
       sessionHours: z.number().positive().default(12),
     })
     .prefault({}),
+  /** Connections the HTTP server holds: so that a crowd of slow clients cannot deny service. */
+  limits: z
+    .strictObject({
+      /** Open connections in total (default 1000); each holds a file descriptor. */
+      maxConnections: z.number().int().min(1).default(1000),
+      /**
+       * Open connections from one client address, an IPv6 /64 counting as one (default 64;
+       * 0 = no cap). Addresses `trustProxy` trusts are not capped: behind a reverse proxy
+       * every connection comes from the proxy, so cap clients there.
+       */
+      connectionsPerAddress: z.number().int().min(0).default(64),
+      /** A request's headers must arrive within this (default 10 s): 408 and closed otherwise. */
+      headersTimeoutMs: z.number().int().min(100).default(10_000),
+      /** The whole request, headers and body, must arrive within this (default 30 s). */
+      requestTimeoutMs: z.number().int().min(100).default(30_000),
+      /** An idle keep-alive connection is closed after this (default 5 s). */
+      keepAliveTimeoutMs: z.number().int().min(0).default(5_000),
+    })
+    .refine((l) => l.requestTimeoutMs >= l.headersTimeoutMs, {
+      message: "must not be shorter than limits.headersTimeoutMs",
+      path: ["requestTimeoutMs"],
+    })
+    .prefault({}),
 });
 
 export type FileConfig = z.input<typeof configSchema>;

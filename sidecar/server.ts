@@ -13,6 +13,7 @@ import { startInboxSync } from "./inbox/sync.js";
 import { createLogger, type Logger } from "./log.js";
 import type { HttpClient } from "./net/client.js";
 import { ombWing } from "./omb/wing.js";
+import { checkDataOutsideSite } from "./site-dir-check.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 import { HookCommands } from "./sync/hook-commands.js";
@@ -20,6 +21,7 @@ import { coreCommands } from "./sync/hook-routes.js";
 import { checkPollSchedule, startPoller } from "./sync/poller.js";
 import { SiteProfileSource } from "./sync/site-profile.js";
 import { Syncer } from "./sync/syncer.js";
+import { createLimitedServer } from "./web/connection-limits.js";
 import type { Wing } from "./wing.js";
 
 /** The protocols this sidecar speaks: one line per wing. */
@@ -84,6 +86,7 @@ export async function startSidecar(
 ): Promise<RunningSidecar> {
   const log = opts.log ?? createLogger(config.logLevel);
   checkPollSchedule(config.poll.schedule);
+  if (opts.siteDir) await checkDataOutsideSite(config.dataFile, opts.siteDir);
   const store = await openStore(config.dataFile, {
     fsync: config.fsync,
     onBackgroundError: (err) =>
@@ -99,10 +102,13 @@ export async function startSidecar(
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, config.host, (err?: Error) =>
-        err ? reject(err) : resolve(s),
-      );
+      const trusted = app.get("trust proxy fn") as (addr: string, hop: number) => boolean;
+      const s = createLimitedServer(app, config.limits, {
+        isTrustedProxy: (addr) => trusted(addr, 0),
+        log,
+      });
       s.once("error", reject);
+      s.listen(config.port, config.host, () => resolve(s));
     });
   } catch (e) {
     await inboxSync.close();

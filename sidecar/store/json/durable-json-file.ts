@@ -2,6 +2,7 @@
 import { open, readFile, rename } from "node:fs/promises";
 import path from "node:path";
 import type { Adapter } from "lowdb";
+import { PRIVATE_FILE_MODE } from "./private-files.js";
 
 /**
  * A lowdb adapter for the store's snapshot: compact JSON, written atomically (temp file,
@@ -9,7 +10,7 @@ import type { Adapter } from "lowdb";
  * the directory after it, so a power cut right after a compaction (which then empties the
  * journal) cannot leave an empty or old snapshot behind. lowdb's own JSONFile (steno)
  * renames without fsync. The data is serialised synchronously when `write` is called, so a
- * caller may change it right after.
+ * caller may change it right after. The snapshot is 0600, whatever the mode of the one it replaces.
  */
 export class DurableJsonFile<T> implements Adapter<T> {
   readonly #file: string;
@@ -38,8 +39,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async #write(text: string): Promise<void> {
-    const handle = await open(this.#temp, "w");
+    const handle = await open(this.#temp, "w", PRIVATE_FILE_MODE);
     try {
+      await handle.chmod(PRIVATE_FILE_MODE); // a temp file left by a crash keeps its old mode
       await handle.writeFile(text, "utf8");
       if (this.#fsync) await handle.sync();
     } finally {

@@ -1,5 +1,5 @@
 /** The JSON backend's durable tables: a lowdb snapshot plus an append-only journal. */
-import { copyFile, mkdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { Low } from "lowdb";
 import type { TableLog } from "../tables/table-log.js";
@@ -8,6 +8,7 @@ import { DurableJsonFile } from "./durable-json-file.js";
 import { JournalFile } from "./journal-file.js";
 import { acquireLock } from "./lock.js";
 import { type JournalRecord, migrateToCurrent } from "./migrate.js";
+import { copyPrivate, PRIVATE_DIR_MODE } from "./private-files.js";
 
 export interface EngineOptions {
   /** fdatasync each journal write before acknowledging it (default true). */
@@ -61,7 +62,7 @@ export class Engine implements TableLog {
     const engine = new Engine(opts);
     if (opts.readOnly) engine.#readOnly = true;
     else {
-      await mkdir(path.dirname(dataFile), { recursive: true });
+      await mkdir(path.dirname(dataFile), { recursive: true, mode: PRIVATE_DIR_MODE });
       engine.#release = await acquireLock(dataFile);
     }
     try {
@@ -96,8 +97,10 @@ export class Engine implements TableLog {
         engine.tables.load(migrateToCurrent(snap, records));
         if (!engine.#readOnly) {
           // The old files stay readable by the old version: a way back if anything is wrong.
-          await copyFile(dataFile, `${dataFile}.schema${snap.schema}.bak`).catch(() => undefined);
-          await copyFile(journalPath, `${journalPath}.schema${snap.schema}.bak`).catch(
+          await copyPrivate(dataFile, `${dataFile}.schema${snap.schema}.bak`).catch(
+            () => undefined,
+          );
+          await copyPrivate(journalPath, `${journalPath}.schema${snap.schema}.bak`).catch(
             () => undefined,
           );
           await engine.compact();
@@ -150,6 +153,8 @@ export class Engine implements TableLog {
     if (prune.length > 0) this.tables.apply(this.tables.seq + 1, prune);
     snapshot.data = this.tables.toSnapshot();
     const write = snapshot.write(); // serialises synchronously, before any later change
+    // Awaited below, after the journal drains: a failure before then must not count as unhandled.
+    write.catch(() => undefined);
     snapshot.data = { schema: SCHEMA_VERSION, seq: 0, tables: {} }; // let the copy be collected
     await journal.replaceWith(() => write);
   }

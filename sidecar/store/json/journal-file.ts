@@ -1,5 +1,6 @@
 /** The store's journal: an append-only JSON-lines file with group commit and deferred fsync. */
 import { type FileHandle, open, readFile, truncate } from "node:fs/promises";
+import { PRIVATE_FILE_MODE } from "./private-files.js";
 
 /** Lines appended without `sync` are fsynced at the latest this long after being written. */
 const LAZY_SYNC_MS = 1000;
@@ -42,7 +43,9 @@ export class JournalFile {
   ): Promise<{ journal: JournalFile; lines: string[] }> {
     const { lines, bytes, torn } = await JournalFile.read(path);
     if (torn) await truncate(path, bytes);
-    const handle = await open(path, "a");
+    const handle = await open(path, "a", PRIVATE_FILE_MODE);
+    // Like the snapshot, which each compaction rewrites 0600: an older version made both 0644.
+    await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
     return { journal: new JournalFile(handle, bytes, fsync), lines };
   }
 

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
+import { PRIVATE_FILE_MODE } from "./private-files.js";
 
 /** A second sidecar on the same data file would interleave writes and lose updates. */
 export class StoreLockedError extends Error {
@@ -52,7 +53,7 @@ export async function acquireLock(dataFile: string): Promise<() => Promise<void>
   };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const handle = await open(lockFile, "wx");
+      const handle = await open(lockFile, "wx", PRIVATE_FILE_MODE);
       await handle.writeFile(JSON.stringify(me));
       await handle.close();
       heldHere.add(lockFile);
