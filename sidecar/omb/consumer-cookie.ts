@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import cookieParser from "cookie-parser";
 import type { Request, RequestHandler, Response } from "express";
+import { z } from "zod";
+import { MAX_REMOTE_TOKEN_BYTES } from "./consumer.js";
 
 /**
  * Binds a subscribe flow to the browser that started it (OMB.md §3: Laconica kept the whole
@@ -62,10 +64,14 @@ export function clearFlowCookie(res: Response, opts: CookieOptions): void {
   });
 }
 
-/** The flow named by a correctly signed cookie; undefined when absent, forged or malformed. */
+/** What the cookie holds: a remote request token (capped as the flow caps it) and our nonce. */
+const cookieShape = z.object({
+  t: z.string().max(MAX_REMOTE_TOKEN_BYTES),
+  n: z.string().max(64),
+});
+
+/** The flow named by a correctly signed cookie; undefined when absent, forged, malformed or oversized. */
 export function readFlowCookie(req: Request): FlowCookie | undefined {
-  const value: unknown = req.signedCookies?.[FLOW_COOKIE];
-  if (typeof value !== "object" || value === null) return undefined;
-  const { t, n } = value as { t?: unknown; n?: unknown };
-  return typeof t === "string" && typeof n === "string" ? { token: t, nonce: n } : undefined;
+  const parsed = cookieShape.safeParse(req.signedCookies?.[FLOW_COOKIE]);
+  return parsed.success ? { token: parsed.data.t, nonce: parsed.data.n } : undefined;
 }

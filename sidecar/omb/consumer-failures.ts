@@ -1,7 +1,8 @@
 /** The pages a visitor sees when a remote subscribe fails, one per step: what failed, what to do. */
+import type { XrdsEndpoints } from "../../protocol/omb/xrds.js";
 import { FetchError } from "../net/client.js";
 import { PageError } from "../web/errors.js";
-import type { TokenRefusedError } from "./consumer.js";
+import { MAX_REMOTE_URL_BYTES, oversizedUrl, type TokenRefusedError } from "./consumer.js";
 import { DiscoveryError, type DiscoveryStep } from "./discovery/yadis.js";
 
 /**
@@ -49,6 +50,22 @@ export function discoveryFailed(err: unknown, profileUrl: string): PageError {
   const [step, title, status] = DISCOVERY_PAGES[err.step];
   // The message already says what happened and what the visitor can check.
   return new PageError(status, step, title, err.message, TRY_AGAIN);
+}
+
+/** Refuses a discovery naming a URL longer than the flow keeps (before anything is stored). */
+export function refuseOversized(
+  found: { profileUrl: string; endpoints: XrdsEndpoints },
+  service: string,
+): void {
+  const over = oversizedUrl(found);
+  if (!over) return;
+  throw new PageError(
+    502,
+    "oversized address",
+    `${service} names an address this site does not keep`,
+    `Its discovery gives a ${over[0]} address of ${over[1]} bytes; at most ${MAX_REMOTE_URL_BYTES} are kept, as StatusNet did.`,
+    "Tell your service's administrator; real OMB services use short addresses.",
+  );
 }
 
 export function ownSite(what: string): PageError {

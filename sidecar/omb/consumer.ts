@@ -3,6 +3,7 @@ import { OAUTH, OMB, OMB_VERSION } from "../../protocol/omb/constants.js";
 import { encodeForm, parseForm, signRequest } from "../../protocol/omb/oauth.js";
 import { type OmbProfile, profileToParams } from "../../protocol/omb/profile.js";
 import { appendQuery } from "../../protocol/omb/url-query.js";
+import type { XrdsEndpoints } from "../../protocol/omb/xrds.js";
 import { FetchError, type HttpClient } from "../net/client.js";
 
 /**
@@ -10,6 +11,30 @@ import { FetchError, type HttpClient } from "../net/client.js";
  * calls to the listener's service and the signed authorize URL the browser is sent to.
  * Consumer key = the site's root URL with a trailing slash, consumer secret "" (OMB.md §1).
  */
+
+/**
+ * Longest token or token secret taken from a remote service: they are kept for the flow
+ * (and the token goes into the browser's cookie) before anyone is known.
+ */
+export const MAX_REMOTE_TOKEN_BYTES = 255;
+
+/**
+ * Longest URL kept from a visitor's discovery (LocalID, endpoints, profile): StatusNet held
+ * them in 255-byte columns, and the authorize URL is echoed as a `Location` header.
+ */
+export const MAX_REMOTE_URL_BYTES = 255;
+
+/** The first discovered URL over `MAX_REMOTE_URL_BYTES`, as [what, bytes], if any. */
+export function oversizedUrl(found: {
+  profileUrl: string;
+  endpoints: XrdsEndpoints;
+}): [string, number] | undefined {
+  for (const [what, url] of [["profile", found.profileUrl], ...Object.entries(found.endpoints)]) {
+    const bytes = Buffer.byteLength(url ?? "");
+    if (bytes > MAX_REMOTE_URL_BYTES) return [what ?? "", bytes];
+  }
+  return undefined;
+}
 
 export interface TokenPair {
   token: string;
@@ -127,6 +152,19 @@ async function tokenCall(
   const answer = parseForm(res.body.trim());
   const token = answer[OAUTH.token];
   const secret = answer[OAUTH.tokenSecret];
+  for (const [name, value] of [
+    [OAUTH.token, token],
+    [OAUTH.tokenSecret, secret],
+  ] as const) {
+    if (value !== undefined && Buffer.byteLength(value) > MAX_REMOTE_TOKEN_BYTES) {
+      throw new TokenRefusedError(
+        step,
+        url,
+        res.status,
+        `its ${name} is longer than ${MAX_REMOTE_TOKEN_BYTES} bytes (StatusNet's are 32)`,
+      );
+    }
+  }
   if (!token || secret === undefined) {
     throw new TokenRefusedError(
       step,

@@ -1,4 +1,5 @@
 /** Verifies inbound OAuth requests and OMB pushes: signature, timestamp window, nonce, token binding. */
+import { createHash } from "node:crypto";
 import { type SidecarEndpoint, sidecarEndpointUrl } from "../../contract/public-paths.js";
 import { OAUTH, OAUTH_VERSION, SIGNATURE_METHOD } from "../../protocol/omb/constants.js";
 import { type OAuthParams, verifySignature } from "../../protocol/omb/oauth.js";
@@ -39,6 +40,9 @@ export interface VerifyOptions {
   tokenSecret: string;
 }
 
+/** Longest oauth_nonce taken (StatusNet's are 32 hex characters); the stored entry is a hash either way. */
+export const MAX_NONCE_BYTES = 255;
+
 /**
  * Verifies one inbound OAuth 1.0 request in the order that leaks the least: signature
  * (constant time), then the timestamp window, then the nonce, recorded only for a request
@@ -68,6 +72,9 @@ async function claimOAuthRequest(
   for (const field of [OAUTH.consumerKey, OAUTH.nonce, OAUTH.timestamp, OAUTH.signature]) {
     if (!p[field]) throw new OAuthRejectedError(`OAuth: ${field} is missing.`);
   }
+  if (Buffer.byteLength(p[OAUTH.nonce] ?? "") > MAX_NONCE_BYTES) {
+    throw new OAuthRejectedError(`OAuth: oauth_nonce is longer than ${MAX_NONCE_BYTES} bytes.`);
+  }
   if (p[OAUTH.signatureMethod] !== SIGNATURE_METHOD) {
     throw new OAuthRejectedError(`OAuth: oauth_signature_method must be ${SIGNATURE_METHOD}.`);
   }
@@ -88,7 +95,10 @@ async function claimOAuthRequest(
     );
   }
   // Remembered while the timestamp can still pass the window; after that it fails anyway.
-  const key = `${consumerKey}\n${timestamp}\n${p[OAUTH.nonce]}`;
+  // Stored as a hash: the key and nonce are the sender's choice, the entry's size is not.
+  const key = createHash("sha256")
+    .update(`${consumerKey}\n${timestamp}\n${p[OAUTH.nonce]}`)
+    .digest("base64url");
   const expiresAt = (timestamp + TIMESTAMP_WINDOW_SECONDS) * 1000 + 1000;
   if (!(await ctx.store.claimNonce(key, expiresAt, { durable }))) {
     throw new OAuthRejectedError("OAuth: this oauth_nonce was already used with this timestamp.");

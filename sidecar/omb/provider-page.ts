@@ -1,6 +1,7 @@
 /** The owner's "Follow this author?" page, and the escaped remote profile card and links it shows. */
 import type { OmbProfile } from "../../protocol/omb/profile.js";
 import { html, page, type SafeHtml } from "../web/page.js";
+import type { AskerEvidence } from "./provider-evidence.js";
 
 /**
  * A remote URL as a link target: only http(s). Escaping keeps text harmless, but a
@@ -20,10 +21,10 @@ export function remoteLink(url: string, text: string = url): SafeHtml {
 export function profileCard(p: OmbProfile): SafeHtml {
   const avatar = safeHref(p.avatar);
   const row = (label: string, value: SafeHtml | string) =>
-    html`<tr><th>${label}</th><td>${value}</td></tr>`;
+    html`<tr><th>${label}</th><td dir="auto">${value}</td></tr>`;
   return html`<div class="card">
 ${avatar ? html`<img src="${avatar}" alt="" width="96" height="96">` : ""}
-<p><strong>${p.fullname || p.nickname}</strong> (${p.nickname})</p>
+<p><strong><bdi>${p.fullname || p.nickname}</bdi></strong> (<bdi>${p.nickname}</bdi>)</p>
 <table>
 ${row("Nickname", p.nickname)}
 ${p.fullname ? row("Full name", p.fullname) : ""}
@@ -44,21 +45,45 @@ export interface AuthorizePageData {
   /** The authorize request's raw query, posted back and checked again. */
   request: string;
   alreadyFollowing: boolean;
-  /** The other site's host, to say where the browser returns. */
+  /** The host the browser returns to: named, never trusted (the requester chose it). */
   callbackHost: string;
-  /** Set when the author's identifier is on another host than the service asking. */
-  identityHost?: string | undefined;
+  /** What could be checked about who asks (provider-evidence.ts). */
+  evidence: AskerEvidence;
+}
+
+const list = (addresses: string[]) => (addresses.length ? addresses.join(", ") : "no address");
+
+/** The two checks in plain words, each saying what was seen. */
+function evidenceList(e: AskerEvidence, identityHost: string): SafeHtml {
+  const from = e.address ?? "an unknown address";
+  const first = e.fromIdentityHost
+    ? html`<li>Yes: the request for this connection came from ${from}, an address of ${identityHost}, the host of this author's identifier.</li>`
+    : html`<li>No: the request for this connection came from ${from}, but ${identityHost} (the host of this author's identifier) has ${list(e.identityAddresses)}.</li>`;
+  const d = e.discovery;
+  const second = !d.ok
+    ? html`<li>No: the author's profile page could not be checked: ${d.reason}</li>`
+    : !d.namesIdentity
+      ? html`<li>No: the author's profile page leads to a discovery document for another identifier.</li>`
+      : d.serviceAddresses.includes(from)
+        ? html`<li>Yes: the author's profile page names this identifier, and its service ${d.serviceHost} is at ${from}.</li>`
+        : html`<li>No: the author's profile page names this identifier, but its service ${d.serviceHost} has ${list(d.serviceAddresses)}, not ${from}.</li>`;
+  return html`<ul>${first}${second}</ul>`;
 }
 
 /** "Follow this author?" with Accept and Reject, both posting back with the CSRF token. */
 export function renderAuthorizePage(d: AuthorizePageData): string {
   const name = d.listenee.fullname || d.listenee.nickname;
+  const e = d.evidence;
+  const host = e.identityHost || "(none)";
   return page(
     `Follow ${name}?`,
-    html`<h1>Follow ${name}?</h1>
-<p>A request from ${d.callbackHost}: your site would follow this author, and their notices would arrive here and show on your site after the next build.</p>
+    html`<h1>Follow <bdi>${name}</bdi>?</h1>
+<p>A service asks that your site follow this author: their notices would arrive here and show on your site after the next build. Afterwards your browser returns to ${d.callbackHost}.</p>
 ${profileCard(d.listenee)}
-${d.identityHost ? html`<p class="error">Careful: this author's identity is on ${d.identityHost}, but the request comes from ${d.callbackHost}. Any service can claim any author; accept only if you trust ${d.callbackHost} to speak for them.</p>` : ""}
+<h2>Who is asking</h2>
+${evidenceList(e, host)}
+${e.confirmed ? html`<p class="step">Both checks passed: the request came from the author's own host, and their profile page leads back to it.</p>` : html`<p class="error">Careful: it could not be confirmed that this request comes from ${host}, where this author's identity is. Any service can claim any author; accept only if you know the author uses the service that asked.</p>`}
+<p>What OpenMicroBlogging cannot prove: it has no signatures on identities (every service signs with an empty secret), so the name, the site's key and the return address in a request are whatever the asking service wrote. The checks above rest only on the network address the request came from and on what the author's pages say now. They cannot tell you that the author wanted this, that no one else shares that address (shared hosting, a proxy), or that the service will send only this author's notices.</p>
 ${d.alreadyFollowing ? html`<p class="step">You already follow this author; accepting replaces the old connection.</p>` : ""}
 <form method="post" action="${d.action}">
 <input type="hidden" name="csrf" value="${d.csrf}">

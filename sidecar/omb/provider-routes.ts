@@ -1,6 +1,6 @@
 /** The sidecar as OAuth provider: request/access token, authorize, postNotice and updateProfile routes. */
 import cookieParser from "cookie-parser";
-import { type Response, Router } from "express";
+import { type Request, type Response, Router } from "express";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import { OMB_SUCCESS_BODY } from "../../protocol/omb/constants.js";
 import { parseForm } from "../../protocol/omb/oauth.js";
@@ -19,9 +19,15 @@ import { receiveNotice } from "./inbound-notice.js";
 import { receiveProfile } from "./inbound-profile.js";
 import { oauthParams } from "./inbound-request.js";
 import { acceptedCallbackUrl, readAuthorizeRequest } from "./provider-authorize.js";
+import { askerEvidence } from "./provider-evidence.js";
 import { renderAuthorizePage } from "./provider-page.js";
 import { ownProfile } from "./provider-profile.js";
-import { issueAccessToken, issueRequestToken, tokenReply } from "./provider-tokens.js";
+import {
+  issueAccessToken,
+  issueRequestToken,
+  requestSource,
+  tokenReply,
+} from "./provider-tokens.js";
 
 /**
  * The site as listener: the sidecar is the OAuth provider other OMB services talk to
@@ -53,7 +59,7 @@ export function providerRoutes(ctx: Context): Router {
   const plain = (res: Response, body: string) => res.status(200).type("text/plain").send(body);
 
   router.post(SIDECAR_PATHS.requestToken, requestTokenLimit, formBodyText(), async (req, res) => {
-    const t = await issueRequestToken(ctx, oauthParams(req));
+    const t = await issueRequestToken(ctx, oauthParams(req), requestSource(clientAddress(req)));
     ctx.log.info({ consumerKey: t.consumerKey }, "request token issued");
     plain(res, tokenReply(t.token, t.secret));
   });
@@ -72,10 +78,7 @@ export function providerRoutes(ctx: Context): Router {
       request: query,
       alreadyFollowing: request.alreadyFollowing,
       callbackHost: hostOf(request.callback),
-      identityHost: foreignIdentity(request.listenee.uri, [
-        request.callback,
-        request.token.consumerKey,
-      ]),
+      evidence: await askerEvidence(ctx, request.token, request.listenee),
     });
     res.status(200).type("html").send(page);
   });
@@ -144,13 +147,9 @@ export function providerRoutes(ctx: Context): Router {
   return router;
 }
 
-/**
- * The host of the author's identifier when neither the service asking (its callback) nor its
- * consumer key is on it: any service can name any author, so the page says so.
- */
-function foreignIdentity(identifier: string, asking: string[]): string | undefined {
-  const host = hostOf(identifier).toLowerCase();
-  return asking.some((u) => hostOf(u).toLowerCase() === host) ? undefined : host;
+/** The peer's address (Express's `trust proxy` decides whether a forwarded one counts). */
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
 }
 
 /** The host to name on the page; PEAR-valid URLs can still be odd (port 99999). */

@@ -1,7 +1,9 @@
 /** Issues OAuth request tokens, and exchanges authorized ones for access tokens, recording the follow. */
 import { randomBytes } from "node:crypto";
+import { ipKeyGenerator } from "express-rate-limit";
 import { OAUTH } from "../../protocol/omb/constants.js";
 import { encodeForm, type OAuthParams } from "../../protocol/omb/oauth.js";
+import { isValidUri, MAX_URI_BYTES } from "../../protocol/omb/validate.js";
 import type { Context } from "../context.js";
 import type { AccessToken, OmbFollowed, RequestToken } from "../store/types.js";
 import { OAuthRejectedError, verifyOAuthRequest } from "./inbound-verify.js";
@@ -17,14 +19,43 @@ export function tokenReply(token: string, secret: string): string {
 }
 
 /**
- * OMB step 1 (OMB.md §3): a remote service asks for a request token. Any consumer key is
- * accepted with the empty secret, as StatusNet did; the request must be signed, fresh and
- * new. The omb_* fields are not checked here (no peer did): the authorize step does.
+ * Request tokens still waiting for the owner, per source address (an IPv6 /56 counts as
+ * one): past this, a new one replaces that source's oldest. Nobody needs to be known to
+ * ask for one, so this bounds what one address keeps in the store for 24 h.
+ */
+export const MAX_LIVE_REQUEST_TOKENS_PER_SOURCE = 100;
+
+/** Where a request-token call came from: the peer's address, and the source it counts for. */
+export interface RequestSource {
+  address: string;
+  source: string;
+}
+
+/**
+ * The consumer key as OMB peers wrote it: the service's root URL (a PEAR-valid http(s)
+ * URL), at most 255 bytes as StatusNet's consumer table held it. It is stored with every
+ * token, so an unauthenticated caller must not pick its size.
+ */
+export function checkConsumerKey(key: string): void {
+  if (Buffer.byteLength(key) > MAX_URI_BYTES || !isValidUri(key)) {
+    throw new OAuthRejectedError(
+      `OAuth: oauth_consumer_key must be the service's root URL (http or https, at most ${MAX_URI_BYTES} bytes).`,
+    );
+  }
+}
+
+/**
+ * OMB step 1 (OMB.md §3): a remote service asks for a request token. Any consumer key that
+ * is a URL is accepted with the empty secret, as StatusNet did; the request must be signed,
+ * fresh and new. The omb_* fields are not checked here (no peer did): the authorize step
+ * does. The token records where the call came from.
  */
 export async function issueRequestToken(
   ctx: Pick<Context, "config" | "store">,
   params: OAuthParams,
+  from?: RequestSource,
 ): Promise<RequestToken> {
+  checkConsumerKey(params[OAUTH.consumerKey] ?? "");
   await verifyOAuthRequest(ctx, {
     endpoint: "requestToken",
     method: "POST",
@@ -37,9 +68,15 @@ export async function issueRequestToken(
     consumerKey: params[OAUTH.consumerKey] ?? "",
     createdAt: new Date().toISOString(),
     state: "issued",
+    ...from,
   };
-  await ctx.store.saveRequestToken(t);
+  await ctx.store.saveRequestToken(t, { maxPerSource: MAX_LIVE_REQUEST_TOKENS_PER_SOURCE });
   return t;
+}
+
+/** The source of a client address for the per-source cap: itself, or its IPv6 /56. */
+export function requestSource(address: string): RequestSource {
+  return { address, source: ipKeyGenerator(address, 56) };
 }
 
 /**

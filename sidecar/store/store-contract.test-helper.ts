@@ -3,6 +3,7 @@ import { afterEach, describe } from "node:test";
 import type { Store } from "./store.js";
 import { followerContract } from "./store-contract-followers.test-helper.js";
 import { grantContract } from "./store-contract-grants.test-helper.js";
+import { limitContract } from "./store-contract-limits.test-helper.js";
 import { logContract } from "./store-contract-log.test-helper.js";
 
 /** Runs the contract against stores made by `open` (each test gets a fresh, empty one). */
@@ -20,6 +21,7 @@ export function storeContract(backend: string, open: () => Promise<Store>): void
 
     followerContract(fresh);
     grantContract(fresh);
+    limitContract(fresh);
     logContract(fresh);
   });
 }

@@ -88,7 +88,11 @@ export interface Store {
 
   // ── OMB provider tokens and consumer flows ────────────────────────────────────────
   requestToken(token: string): Promise<RequestToken | undefined>;
-  saveRequestToken(t: RequestToken): Promise<void>;
+  /**
+   * Saves a request token. `maxPerSource`: in the same step, the oldest "issued" tokens of
+   * `t.source` are deleted so that at most that many (this one included) remain.
+   */
+  saveRequestToken(t: RequestToken, opts?: { maxPerSource?: number }): Promise<void>;
   deleteRequestToken(token: string): Promise<void>;
   /** "issued" → "authorized" for `listenee`; the token as it is now, or undefined if it was not "issued". */
   authorizeRequestToken(token: string, listenee: OmbProfile): Promise<RequestToken | undefined>;

@@ -138,6 +138,10 @@ export interface RequestToken {
   consumerKey: string;
   createdAt: string;
   state: "issued" | "authorized" | "used";
+  /** The client address the request-token call came from (what the authorize page checks). */
+  address?: string;
+  /** That address as counted for limits (an IPv6 /56 is one source): live tokens per source are capped. */
+  source?: string;
   /** The listenee shown on the authorize page, kept until the access token is issued. */
   listenee?: OmbProfile;
 }

@@ -139,8 +139,10 @@ export class TableStore implements Store {
     return this.#t.get("requestTokens", token);
   }
 
-  saveRequestToken(t: RequestToken): Promise<void> {
-    return this.#commit([["requestTokens", t.token, t]]);
+  saveRequestToken(t: RequestToken, opts: { maxPerSource?: number } = {}): Promise<void> {
+    const evicted = this.#indexes().issuedPastCap(t, opts.maxPerSource);
+    const ops = evicted.map((old): Op => ["requestTokens", old, null]);
+    return this.#commit([...ops, ["requestTokens", t.token, t]]);
   }
 
   deleteRequestToken(token: string): Promise<void> {
