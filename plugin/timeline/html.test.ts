@@ -81,7 +81,7 @@ describe("timeline HTML", () => {
     assert.match(page, /@nick&lt;script&gt;/);
     assert.match(page, /Text &lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
     assert.match(page, /<span class="federation-unlinked-url">javascript:alert\(6\)&lt;script&gt;/);
-    assert.match(page, /from the feed Feed &lt;script&gt;/);
+    assert.match(page, /from the feed <bdi>Feed &lt;script&gt;/);
     // The URL inside the text is cut at the quote: the rest stays text.
     assert.match(
       page,
@@ -116,11 +116,11 @@ describe("timeline HTML", () => {
     );
     assert.match(
       html,
-      /<a class="u-url p-name" href="https:\/\/bob\.example\/bob" rel="nofollow ugc">Bob<\/a> <span class="p-nickname">@bob<\/span>/,
+      /<a class="u-url p-name" dir="auto" href="https:\/\/bob\.example\/bob" rel="nofollow ugc">Bob<\/a> <span class="p-nickname" dir="auto">@bob<\/span>/,
     );
     assert.match(
       html,
-      /<a class="u-url" href="https:\/\/bob\.example\/notice\/1" rel="nofollow ugc"><time class="dt-published" datetime="2026-01-02T13:04:05.000Z">2026-01-02 13:04 UTC<\/time><\/a> · <span class="federation-entry-source">via bob\.example<\/span>/,
+      /<a class="u-url" href="https:\/\/bob\.example\/notice\/1" rel="nofollow ugc"><time class="dt-published" datetime="2026-01-02T13:04:05.000Z">2026-01-02 13:04 UTC<\/time><\/a> · <span class="federation-entry-source">via <bdi>bob\.example<\/bdi><\/span>/,
     );
   });
 

@@ -1,5 +1,6 @@
 /** The timeline and following pages as HTML, everything from other sites escaped. */
 import escapeHtml from "escape-html";
+import { cleanRemoteText } from "../../contract/remote-text.js";
 import type { FederationTimeline, FollowedProfile, PulledFeed, TimelineEntry } from "./timeline.js";
 import { httpUrl } from "./timeline.js";
 
@@ -7,15 +8,22 @@ import { httpUrl } from "./timeline.js";
  * The HTML of the timeline and following pages. Everything that came from another site
  * (names, bios, notice text, URLs) is escaped here; only http(s) URLs become links or
  * images, anything else is shown as text. Remote images are loaded without a referrer.
+ * Text (not attributes) is also cleaned of bidi controls and control characters
+ * (contract/remote-text.ts) here, at render time, whatever source it came from; names
+ * shown next to our own words are isolated (`dir="auto"`, `<bdi>`).
  */
 
+/** For attribute values (URLs): escaped only, as given. */
 const e = (s: string) => escapeHtml(s);
+/** For text from other sites: cleaned, then escaped. */
+const t = (s: string) => escapeHtml(cleanRemoteText(s));
 
 /** A URL inside text, up to whitespace or a character that cannot be in one unescaped. */
 const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/g;
 
 /** Plain text with its http(s) URLs made into links (as StatusNet showed notices). */
-export function linkify(text: string): string {
+export function linkify(remote: string): string {
+  const text = cleanRemoteText(remote);
   let out = "";
   let last = 0;
   for (const m of text.matchAll(URL_IN_TEXT)) {
@@ -37,8 +45,8 @@ function avatar(src: string | null, size: number, className: string): string {
 
 function link(href: string | null, text: string, className: string): string {
   return href
-    ? `<a class="${className}" href="${e(href)}" rel="nofollow ugc">${e(text)}</a>`
-    : `<span class="${className}">${e(text)}</span>`;
+    ? `<a class="${className}" dir="auto" href="${e(href)}" rel="nofollow ugc">${t(text)}</a>`
+    : `<span class="${className}" dir="auto">${t(text)}</span>`;
 }
 
 /** "2026-01-02 13:04 UTC": the same on every machine the site is built on. */
@@ -53,15 +61,16 @@ export function renderEntry(entry: TimelineEntry): string {
     : "";
   const permalink = entry.url
     ? `<a class="u-url" href="${e(entry.url)}" rel="nofollow ugc">${time || "link"}</a>`
-    : `${time}${entry.unlinkedUrl ? ` <span class="federation-unlinked-url">${e(entry.unlinkedUrl)}</span>` : ""}`;
-  const via = source.kind === "feed" ? `from the feed ${e(source.name)}` : `via ${e(source.name)}`;
+    : `${time}${entry.unlinkedUrl ? ` <span class="federation-unlinked-url">${t(entry.unlinkedUrl)}</span>` : ""}`;
+  const name = `<bdi>${t(source.name)}</bdi>`;
+  const via = source.kind === "feed" ? `from the feed ${name}` : `via ${name}`;
   const nickname =
     author.nickname && author.nickname !== author.name
-      ? ` <span class="p-nickname">@${e(author.nickname)}</span>`
+      ? ` <span class="p-nickname" dir="auto">@${t(author.nickname)}</span>`
       : "";
   return `<li class="federation-entry h-entry" data-source="${source.kind}">
 <div class="federation-entry-author p-author h-card">${avatar(author.avatar, 48, "u-photo")}${link(author.profileUrl, author.name, "u-url p-name")}${nickname}</div>
-<p class="federation-entry-text e-content">${linkify(entry.text)}</p>
+<p class="federation-entry-text e-content" dir="auto">${linkify(entry.text)}</p>
 <p class="federation-entry-meta">${permalink} · <span class="federation-entry-source">${via}</span></p>
 </li>`;
 }
@@ -101,13 +110,13 @@ ${nav}
 
 function profileItem(p: FollowedProfile): string {
   const details = [
-    p.fullname && p.nickname ? `<span class="p-nickname">@${e(p.nickname)}</span>` : "",
-    p.location ? `<span class="p-locality">${e(p.location)}</span>` : "",
-    `following since <time datetime="${e(p.since)}">${e(p.since.slice(0, 10))}</time>`,
+    p.fullname && p.nickname ? `<span class="p-nickname" dir="auto">@${t(p.nickname)}</span>` : "",
+    p.location ? `<span class="p-locality" dir="auto">${t(p.location)}</span>` : "",
+    `following since <time datetime="${e(p.since)}">${t(p.since.slice(0, 10))}</time>`,
   ].filter(Boolean);
   return `<li class="federation-followed h-card">${avatar(p.avatar, 48, "u-photo")}
 ${link(p.profileUrl, p.fullname || p.nickname, "u-url p-name")}
-${p.bio ? `<p class="p-note">${e(p.bio)}</p>` : ""}
+${p.bio ? `<p class="p-note" dir="auto">${t(p.bio)}</p>` : ""}
 <p class="federation-followed-meta">${details.join(" · ")}</p>
 </li>`;
 }
@@ -143,7 +152,7 @@ export function standalonePage(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
+<title>${t(title)}</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
 ol,ul{list-style:none;padding:0}

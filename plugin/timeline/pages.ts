@@ -1,4 +1,5 @@
 /** Adds the timeline and following pages and the `federationTimeline` data, loaded once per build. */
+import { cleanRemoteText as clean } from "../../contract/remote-text.js";
 import type { EleventyConfig } from "../eleventy-types.js";
 import type { ResolvedOptions } from "../options.js";
 import { addTemplateFormat } from "../templates.js";
@@ -51,8 +52,33 @@ export class TimelineSource {
       inbox ? readInbox(inbox, { warn: this.warn }) : null,
       pullFeeds(feeds, { duration: feedsCache, directory: feedsCacheDirectory, warn: this.warn }),
     ]);
-    return mergeTimeline(received, pulled);
+    return cleanTimeline(mergeTimeline(received, pulled));
   }
+}
+
+/**
+ * The timeline with its text fields (not its URLs) cleaned of bidi controls and control
+ * characters, so a site's own templates reading `federationTimeline` get clean text too;
+ * html.ts cleans again as it renders, whatever it is given.
+ */
+export function cleanTimeline(t: FederationTimeline): FederationTimeline {
+  return {
+    entries: t.entries.map((x) => ({
+      ...x,
+      source: { ...x.source, name: clean(x.source.name) },
+      author: { ...x.author, name: clean(x.author.name), nickname: clean(x.author.nickname) },
+      text: clean(x.text),
+      unlinkedUrl: x.unlinkedUrl === null ? null : clean(x.unlinkedUrl),
+    })),
+    following: t.following.map((p) => ({
+      ...p,
+      nickname: clean(p.nickname),
+      fullname: clean(p.fullname),
+      bio: clean(p.bio),
+      location: clean(p.location),
+    })),
+    feeds: t.feeds.map((f) => ({ ...f, name: clean(f.name) })),
+  };
 }
 
 /** Eleventy's pagination object, the parts the page links need. */

@@ -37,11 +37,13 @@ import {
   notAUrl,
   ownSite,
   profileUnavailable,
+  refuseOversized,
   serviceName,
   tokenRefused,
   tooManyAttempts,
 } from "./consumer-failures.js";
 import { discoverOmb } from "./discovery/yadis.js";
+import { sameSiteFormOnly } from "./form-origin.js";
 
 /**
  * The site as listenee: a visitor subscribes from their own OMB service (OMB.md §2–3, §10).
@@ -77,6 +79,8 @@ export function subscribeRoutes(ctx: Context): Router {
 
   router.post(
     SIDECAR_PATHS.subscribe,
+    // First: a post forged by another site must not even use up the visitor's attempts.
+    sameSiteFormOnly([config.siteUrl, config.publicUrl], ctx.log),
     startLimit,
     cookies,
     form,
@@ -93,6 +97,7 @@ export function subscribeRoutes(ctx: Context): Router {
       });
       const { endpoints } = found;
       const service = serviceName(found.profileUrl);
+      refuseOversized(found, service);
       const { localId: _, ...urls } = endpoints;
       for (const [what, url] of [
         ["its identifier", endpoints.localId],
@@ -266,7 +271,7 @@ function successPage(
   return page(
     "Subscribed",
     html`<h1>You are subscribed</h1>
-<p>${nickname} on ${service} now receives the posts of <a href="${siteUrl}">${siteUrl}</a>.</p>
+<p><bdi>${nickname}</bdi> on ${service} now receives the posts of <a href="${siteUrl}">${siteUrl}</a>.</p>
 <p><a href="${siteUrl}">Back to the site</a> · <a href="${profileUrl}">Your profile on ${service}</a></p>`,
   );
 }
