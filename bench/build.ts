@@ -59,7 +59,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-/** The plugin run must have done its work: one notice and one short link per post. */
+/** The plugin run must have done its work: one notice and one short link (a redirect) per post. */
 async function checkPluginOutput(): Promise<void> {
   const manifestPath = path.join(dir, "_site-plugin", "federation", "manifest.json");
   const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as { notices: unknown[] };
@@ -68,6 +68,12 @@ async function checkPluginOutput(): Promise<void> {
     throw new Error(
       `plugin build incomplete: ${manifest.notices.length} notices, ${shortLinks.length} short links`,
     );
+  }
+  const page = path.join(dir, "_site-plugin", "s", shortLinks[0] ?? "", "index.html");
+  if (
+    !(await readFile(page, "utf8")).includes('<meta http-equiv="refresh" content="0; url=https://')
+  ) {
+    throw new Error(`${page} is not a redirect page`);
   }
 }
 

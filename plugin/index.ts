@@ -5,6 +5,7 @@ import { renderHCard } from "./hcard.js";
 import { notifyDeployHook } from "./hook.js";
 import { resolveOptions } from "./options.js";
 import { absoluteUrl, PostIndex } from "./posts.js";
+import { ShortLinkPages } from "./short-link-pages.js";
 import { renderSubscribeForm } from "./subscribe-form.js";
 import { addOutputs, XRDS_PATH } from "./templates.js";
 import { addTimeline, TimelineSource } from "./timeline/pages.js";
@@ -35,13 +36,15 @@ export default function eleventyFederation(
   let homePageTagged = false;
   // The inbox and the feeds are read once per build, by whichever template asks first.
   const timeline = new TimelineSource(options, warn);
-  eleventyConfig.on("eleventy.before", () => {
+  const shortLinkPages = new ShortLinkPages();
+  eleventyConfig.on("eleventy.before", (event) => {
     index = new PostIndex(options, warn);
     homePageTagged = false;
     timeline.reset();
+    shortLinkPages.start(event);
   });
 
-  addOutputs(eleventyConfig, options, () => index);
+  addOutputs(eleventyConfig, options, () => index, shortLinkPages);
   addTimeline(eleventyConfig, options, timeline);
 
   const headTags = yadisHeadTags({
@@ -63,6 +66,8 @@ export default function eleventyFederation(
     return tagged;
   });
   eleventyConfig.on("eleventy.after", async (event) => {
+    // Before the hook: the sidecar may fetch a short link as soon as it hears of the build.
+    shortLinkPages.write(event);
     // An incremental rebuild may skip the home page: only a full build can tell it is missing.
     if (!homePageTagged && !event.incremental) {
       warn(

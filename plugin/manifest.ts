@@ -59,5 +59,24 @@ export function buildManifest(
     manifest,
     `${MANIFEST_PATH} as built by eleventy-federation (check the posts' front matter and the plugin options)`,
   );
-  return `${JSON.stringify(manifest, null, 2)}\n`;
+  return manifestJson(manifest);
+}
+
+/**
+ * `JSON.stringify(manifest, null, 2)` and a newline, byte for byte, but each notice on its
+ * own: with every post's HTML body in it the manifest is megabytes, and V8 turns 10,000
+ * small objects into text two to three times faster than one object holding them all.
+ * (A notice's JSON has no raw newline but those between its fields, so indenting it is a
+ * plain replace.)
+ */
+export function manifestJson(manifest: Manifest): string {
+  const { notices, ...head } = manifest;
+  // Only when `notices` is the last field (as buildManifest puts it): the head then ends
+  // with `"notices": []\n}`, and the notices go in place of that `[]`.
+  if (notices.length === 0 || Object.keys(manifest).at(-1) !== "notices") {
+    return `${JSON.stringify(manifest, null, 2)}\n`;
+  }
+  const top = JSON.stringify({ ...head, notices: [] }, null, 2);
+  const items = notices.map((n) => `    ${JSON.stringify(n, null, 2).replaceAll("\n", "\n    ")}`);
+  return `${top.slice(0, -"[]\n}".length)}[\n${items.join(",\n")}\n  ]\n}\n`;
 }

@@ -6,6 +6,7 @@ import type { CollectionItem, EleventyConfig } from "./eleventy-types.js";
 import { buildManifest } from "./manifest.js";
 import type { ResolvedOptions } from "./options.js";
 import { absoluteUrl, hasUrl, type PostIndex } from "./posts.js";
+import type { ShortLinkPages } from "./short-link-pages.js";
 import { shortLinkHtml, shortLinkPath } from "./short-links.js";
 
 /** Where the discovery document is published (the home page's meta tag points here). */
@@ -70,13 +71,16 @@ function generator(data: Data): string {
 }
 
 /**
- * Adds the XRDS, the manifest and one short link page per post as virtual templates.
- * `index()` returns the current build's PostIndex.
+ * Adds the XRDS, the manifest and the short link pages (one paginated template) as virtual
+ * templates. `index()` returns the current build's PostIndex. When the build writes to disk,
+ * the short link template hands its posts to `shortLinkPages`, which writes the pages after
+ * the build, and pages nothing itself (see short-link-pages.ts).
  */
 export function addOutputs(
   eleventyConfig: EleventyConfig,
   options: ResolvedOptions,
   index: () => PostIndex,
+  shortLinkPages: ShortLinkPages,
 ): void {
   const xrds = siteXrds(options);
   const renderers: Record<string, (data: Data) => string> = {
@@ -98,15 +102,28 @@ export function addOutputs(
     eleventyImport: { collections: [options.collection] },
   });
   if (!options.shortLinks) return;
+  const shortUrl = (post: CollectionItem & { url: string }) =>
+    shortLinkPath(options.shortLinkPrefix, index().shortId(post));
   eleventyConfig.addTemplate(path("short-links"), "short-link", {
     ...common,
     pagination: {
       data: `collections.${options.collection}`,
       size: 1,
       alias: "post",
-      before: (items: CollectionItem[] | undefined) => (items ?? []).filter(hasUrl),
+      before: (items: CollectionItem[] | undefined) => {
+        const posts = (items ?? []).filter(hasUrl);
+        if (!shortLinkPages.toDisk) return posts;
+        // Ids are claimed here, during the build, so a clash stops it as it did per page.
+        shortLinkPages.collect(
+          posts.map((post) => ({
+            url: shortUrl(post),
+            target: absoluteUrl(options.siteUrl, post.url),
+          })),
+        );
+        return [];
+      },
     },
     permalink: (data: Data) =>
-      `${shortLinkPath(options.shortLinkPrefix, index().shortId(data.post as CollectionItem & { url: string }))}index.html`,
+      `${shortUrl(data.post as CollectionItem & { url: string })}index.html`,
   });
 }
