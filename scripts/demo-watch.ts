@@ -1,15 +1,45 @@
 /**
  * What keeps the demo's sites current: a change to a site's posts rebuilds it and tells its
- * sidecar (so the new notice goes out), and a change to its inbox.json rebuilds it (so the
- * timeline shows what arrived). One rebuild at a time per site; changes during a rebuild
- * give exactly one more.
+ * sidecar (so the new notice goes out), and a change to its inbox.json (a new follow, an
+ * unfollow, a notice that arrived) rebuilds it, so its Following and timeline pages show it.
+ * One rebuild at a time per site; changes during a rebuild give exactly one more.
  */
 import { type FSWatcher, watch } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { buildSite, type SiteInstance, syncSite } from "./demo-sites.js";
 
-/** Runs `task` now, or once more after the current run when called during one. */
-function serialized(task: () => Promise<void>): () => void {
+/** How many accounts the site follows and notices it holds, per its inbox.json. */
+async function inboxCounts(file: string): Promise<{ following: number; notices: number }> {
+  try {
+    const json = JSON.parse(await readFile(file, "utf8")) as {
+      following?: unknown[];
+      inbox?: unknown[];
+    };
+    return { following: json.following?.length ?? 0, notices: json.inbox?.length ?? 0 };
+  } catch {
+    return { following: 0, notices: 0 };
+  }
+}
+
+/** What changed between two inbox.json readings, in words ("" when nothing did). */
+export function inboxChange(
+  before: { following: number; notices: number },
+  after: { following: number; notices: number },
+): string {
+  const parts: string[] = [];
+  if (after.following > before.following) parts.push("now following one more account");
+  if (after.following < before.following) parts.push("stopped following an account");
+  const arrived = after.notices - before.notices;
+  if (arrived > 0) parts.push(`${arrived} new notice(s) arrived`);
+  return parts.join(", ");
+}
+
+/**
+ * Runs `task` now, or once more after the current run when called during one. The task is
+ * told whether another run is already due (what it built may be out of date already).
+ */
+function serialized(task: (againDue: () => boolean) => Promise<void>): () => void {
   let running = false;
   let again = false;
   const start = (): void => {
@@ -18,7 +48,7 @@ function serialized(task: () => Promise<void>): () => void {
       return;
     }
     running = true;
-    void task().finally(() => {
+    void task(() => again).finally(() => {
       running = false;
       if (again) {
         again = false;
@@ -45,10 +75,20 @@ export interface SiteWatcher {
 /** Watches one site's posts and inbox.json; `say` prints what happened. */
 export function watchSite(site: SiteInstance, say: (line: string) => void): SiteWatcher {
   const label = site.name.toUpperCase();
-  const rebuild = serialized(async () => {
+  // What the pages showed at the last build (the site is built before it is watched).
+  let shown = inboxCounts(site.inboxFile);
+  const rebuild = serialized(async (againDue) => {
+    const now = await inboxCounts(site.inboxFile);
+    const change = inboxChange(await shown, now);
+    say(`${label}: its inbox changed${change ? ` (${change})` : ""}; rebuilding ${label}...`);
     try {
       await buildSite(site);
-      say(`${label}: rebuilt (the timeline shows what arrived): ${site.url}timeline/`);
+      shown = Promise.resolve(now);
+      // Another change came during the build: the next build's line says when all is shown.
+      if (againDue()) return;
+      say(
+        `${label}: rebuilt; its pages show it now: Following ${site.url}following/ and timeline ${site.url}timeline/`,
+      );
     } catch (e) {
       say(`${label}: the rebuild failed: ${(e as Error).message}`);
     }

@@ -161,14 +161,15 @@ Two federating sites are running:
    ${b.url}, and press Subscribe.
 2. Your browser goes to B, which asks for its owner's password: type the one above.
 3. B asks "Follow ${a.author.fullname}?": press Accept. You come back to A: "You are subscribed".
-   B's Following page now lists A: ${b.url}following/
+   B is static, so it is rebuilt first: once this terminal says "B: rebuilt" (a few
+   seconds), B's Following page lists A: ${b.url}following/
 4. Press Enter here to publish a new post on A (or add a Markdown file to
    ${path.join(a.sourceDir, "posts")}/). A is rebuilt, its sidecar pushes the notice to B,
-   and B is rebuilt when it arrives: ${b.url}timeline/
+   and B is rebuilt when it arrives; after "B: rebuilt" it is on ${b.url}timeline/
 5. To stop following: ${b.url}admin, "Stop following". Publish again on A (Enter):
    B answers 403 and A drops B (A's status page: ${a.url}admin).
-   Both sites are on localhost, so your browser keeps one login for both: logging in on one
-   logs you out of the other.
+   Each site keeps its own login (its session cookie is named after its port): A's status
+   page asks for the password again, and logging in on one does not log you out of the other.
 
 Sidecar logs: ${path.join(a.dataDir, "sidecar.log")}
               ${path.join(b.dataDir, "sidecar.log")}

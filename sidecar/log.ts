@@ -1,7 +1,41 @@
-/** The sidecar's pino logger: JSON lines on stderr, secrets redacted at any depth. */
+/** The sidecar's pino logger: JSON lines or readable lines on stderr, secrets redacted at any depth. */
 import { pino } from "pino";
+import pretty from "pino-pretty";
 
 export type Logger = pino.Logger;
+
+/** `json`: one JSON object a line (for machines, files, log collectors); `pretty`: for a person. */
+export const LOG_FORMATS = ["pretty", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * The format asked for, or when none is (`auto`/undefined): readable lines when the logs go
+ * to a terminal, JSON otherwise (a pipe, a file, a service manager's journal).
+ */
+export function resolveLogFormat(
+  asked: string | undefined,
+  isTTY: boolean | undefined = process.stderr.isTTY,
+): LogFormat {
+  if (asked === "pretty" || asked === "json") return asked;
+  if (asked !== undefined && asked !== "auto") {
+    throw new Error(`log format must be pretty, json or auto, got "${asked}"`);
+  }
+  return isTTY ? "pretty" : "json";
+}
+
+/**
+ * pino-pretty as a synchronous stream on the file descriptor (no worker thread): a line is
+ * written when it is logged, so nothing waits in a buffer when the process ends.
+ */
+function prettyStream(fd: number): pino.DestinationStream {
+  return pretty({
+    sync: true,
+    destination: fd,
+    colorize: fd === 2 ? Boolean(process.stderr.isTTY) && !process.env.NO_COLOR : false,
+    translateTime: "SYS:HH:MM:ss",
+    ignore: "pid,hostname,name",
+  });
+}
 
 /** Keys of secrets, tokens, passwords and signatures. */
 const SECRET_FIELDS = [
@@ -87,15 +121,26 @@ export function censorDeep(value: unknown, depth = 0): unknown {
 
 const censorRecord = (o: Record<string, unknown>) => censorDeep(o) as Record<string, unknown>;
 
-/** JSON lines on stderr (stdout stays free for CLI output). */
+/**
+ * Logs to stderr by default (stdout stays free for CLI output): JSON lines, or readable ones
+ * when `format` says so or, left out, when stderr is a terminal (`resolveLogFormat`). A
+ * stream given as `destination` always gets JSON.
+ */
 export function createLogger(
   level: string = "info",
   destination: pino.DestinationStream | number = 2,
+  format?: LogFormat,
+  /** Messages not logged: what a CLI command reports itself (once, as its error). */
+  omit: readonly string[] = [],
 ): Logger {
   const stream =
-    typeof destination === "number"
-      ? pino.destination({ fd: destination, sync: false })
-      : destination;
+    typeof destination !== "number"
+      ? destination
+      : (format ??
+            resolveLogFormat(undefined, destination === 2 ? process.stderr.isTTY : false)) ===
+          "pretty"
+        ? prettyStream(destination)
+        : pino.destination({ fd: destination, sync: false });
   const logger = pino(
     {
       level,
@@ -103,6 +148,17 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       // deeper than the redaction paths reach (see SECRET_KEYS)
       formatters: { log: censorRecord },
+      ...(omit.length === 0
+        ? {}
+        : {
+            hooks: {
+              logMethod(args, method) {
+                const msg = typeof args[0] === "string" ? args[0] : args[1];
+                if (typeof msg === "string" && omit.includes(msg)) return;
+                method.apply(this, args);
+              },
+            },
+          }),
     },
     stream,
   );

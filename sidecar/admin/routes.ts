@@ -13,10 +13,16 @@ import { INBOX_JSON_SIGNED_TEXT, inboxExport } from "../inbox/export.js";
 import { profileCard, remoteLink } from "../omb/provider-page.js";
 import type { Followed } from "../store/types.js";
 import { ProtocolError } from "../web/errors.js";
-import { html, page, type SafeHtml } from "../web/page.js";
+import { html, page, SafeHtml } from "../web/page.js";
 
 /** Rows shown per table on the status page. */
 const RECENT = 50;
+
+/**
+ * Long unbroken URLs and errors (a destination, a subscriber URI) wrap inside their cells,
+ * so the tables (the permanent failures above all) stay as wide as the page.
+ */
+const STATUS_STYLE = new SafeHtml("td,th{overflow-wrap:anywhere;word-break:break-word}");
 
 /**
  * The owner's pages: login/logout, the status page (who follows the site, whom it follows,
@@ -81,7 +87,11 @@ function table(head: string[], rows: SafeHtml[], empty: string): SafeHtml {
   return html`<table><tr>${head.map((h) => html`<th>${h}</th>`)}</tr>${rows}</table>`;
 }
 
-/** Everything here from other sites (names, bios, URLs, notice text, errors) is escaped. */
+/**
+ * Everything here from other sites (names, bios, URLs, notice text, errors) is escaped and,
+ * as text, cleaned of bidi controls by `html`; cells holding names or notices are isolated
+ * (`dir="auto"`), so a right-to-left name keeps to its cell.
+ */
 async function renderStatus(ctx: Context, csrf: string): Promise<string> {
   const { store } = ctx;
   const head = await store.headSeq();
@@ -98,13 +108,13 @@ async function renderStatus(ctx: Context, csrf: string): Promise<string> {
   const followingRows = following.map(
     (
       f,
-    ) => html`<tr><td>${f.protocol === "omb" ? profileCard(f.profile) : remoteLink(f.profile.url, nameOf(f))}</td><td>${when(f.since)}</td><td>
+    ) => html`<tr><td dir="auto">${f.protocol === "omb" ? profileCard(f.profile) : remoteLink(f.profile.url, nameOf(f))}</td><td>${when(f.since)}</td><td>
 <form method="post" action="${publicPath(ctx, OWNER_PATHS.unfollow)}"><input type="hidden" name="csrf" value="${csrf}">
 <input type="hidden" name="uri" value="${f.id}"><button type="submit">Stop following</button></form></td></tr>`,
   );
   const subscriberRows = subscribers.map(
     (s) =>
-      html`<tr><td>${remoteLink(s.profile.profile, s.profile.nickname)}</td><td>${s.profile.fullname}</td><td>${s.credentials.postNoticeUrl}</td><td>${when(s.since)}</td></tr>`,
+      html`<tr><td dir="auto">${remoteLink(s.profile.profile, s.profile.nickname)}</td><td dir="auto">${s.profile.fullname}</td><td>${s.credentials.postNoticeUrl}</td><td>${when(s.since)}</td></tr>`,
   );
   const destinationRows = destinations.map((d) => {
     const state = d.gaveUpAt
@@ -120,12 +130,12 @@ async function renderStatus(ctx: Context, csrf: string): Promise<string> {
   );
   const inboxRows = (await store.inbox(RECENT)).map(
     (n) =>
-      html`<tr><td>${when(n.receivedAt)}</td><td>${names.get(n.listeneeUri) ?? n.listeneeUri}</td><td>${n.content}</td><td>${remoteLink(n.url, "open")}</td></tr>`,
+      html`<tr><td>${when(n.receivedAt)}</td><td dir="auto">${names.get(n.listeneeUri) ?? n.listeneeUri}</td><td dir="auto">${n.content}</td><td>${remoteLink(n.url, "open")}</td></tr>`,
   );
 
   return page(
     "Federation status",
-    html`<h1>Federation status of ${ctx.config.siteUrl}</h1>
+    html`<style>${STATUS_STYLE}</style><h1>Federation status of ${ctx.config.siteUrl}</h1>
 <form method="post" action="${publicPath(ctx, OWNER_PATHS.logout)}"><input type="hidden" name="csrf" value="${csrf}"><button type="submit">Log out</button></form>
 <p class="step">Last manifest sync: ${sync.lastSyncAt ? when(sync.lastSyncAt) : "never"}${sync.lastSyncError ? html` — <span class="error">${sync.lastSyncError}</span>` : ""}</p>
 <h2>Following (${following.length})</h2>

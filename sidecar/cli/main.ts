@@ -1,25 +1,6 @@
 #!/usr/bin/env node
 /** The `eleventy-federation` executable: registers every CLI command and runs the one asked for. */
-import { Command } from "commander";
-import { registerDeliver } from "./deliver.js";
-import { registerFollowing } from "./following.js";
-import { registerHashPassword } from "./hash-password.js";
+import { createProgram } from "./program.js";
 import { runCli } from "./run.js";
-import { registerServe } from "./serve.js";
-import { registerStatus } from "./status.js";
-import { registerSubscribers } from "./subscribers.js";
-import { registerSync } from "./sync.js";
 
-const program = new Command("eleventy-federation")
-  .description("Federation sidecar for an Eleventy site: OpenMicroBlogging 0.1 in both directions.")
-  .showHelpAfterError();
-
-registerServe(program);
-registerHashPassword(program);
-registerSubscribers(program);
-registerFollowing(program);
-registerSync(program);
-registerStatus(program);
-registerDeliver(program);
-
-await runCli(program, process.argv);
+await runCli(createProgram(), process.argv);

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { DeployHookError } from "../../contract/hook-client.js";
 import { ManifestError } from "../../contract/manifest.js";
+import { cleanRemoteText } from "../../contract/remote-text.js";
 import { PasswordHashError } from "../auth/password.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
@@ -11,6 +12,7 @@ import { StoreLockedError } from "../store/json/lock.js";
 import { openStore as openConfiguredStore } from "../store/open.js";
 import type { Store } from "../store/store.js";
 import { ManifestSourceError } from "../sync/manifest-source.js";
+import { explainManifestError } from "./manifest-hint.js";
 import { HookSecretMissingError } from "./sidecar-client.js";
 
 /** Errors whose message already says what failed and what to do: printed without a stack. */
@@ -30,11 +32,16 @@ export class CliError extends Error {
   override name = "CliError";
 }
 
+/** The config the running command loaded, and from which file (for hints in its errors). */
+let loaded: { config: Config; file: string } | undefined;
+
 export async function runCli(program: Command, argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (e instanceof CliError || USER_ERRORS.some((c) => e instanceof c)) {
+    if (e instanceof ManifestSourceError && loaded) {
+      process.stderr.write(`${explainManifestError(e.message, loaded.config, loaded.file)}\n`);
+    } else if (e instanceof CliError || USER_ERRORS.some((c) => e instanceof c)) {
       process.stderr.write(`${(e as Error).message}\n`);
     } else {
       process.stderr.write(
@@ -52,8 +59,10 @@ export const CONFIG_OPTION = [
   "eleventy-federation.json",
 ] as const;
 
-export function configFrom(opts: { config: string }): Promise<Config> {
-  return loadConfig(opts.config);
+export async function configFrom(opts: { config: string }): Promise<Config> {
+  const config = await loadConfig(opts.config);
+  loaded = { config, file: opts.config };
+  return config;
 }
 
 /**
@@ -64,9 +73,13 @@ export function openStore(config: Config, mode: "read" | "write"): Promise<Store
   return openConfiguredStore(config.dataFile, { fsync: config.fsync, readOnly: mode === "read" });
 }
 
-/** A command's logger: quieter than the sidecar's by default, its output is for a person. */
+/**
+ * A command's logger: quieter than the sidecar's by default, its output is for a person.
+ * A failed sync is the command's own error, printed once by `runCli`: not logged as well.
+ */
 export function commandLogger(config: Config): Logger {
-  return createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+  const level = config.logLevel === "info" ? "warn" : config.logLevel;
+  return createLogger(level, 2, undefined, ["sync failed"]);
 }
 
 /**
@@ -84,7 +97,10 @@ export function printRecords<T>(
 }
 
 /** Prints rows as aligned columns. */
-export function printTable(rows: string[][], out: NodeJS.WritableStream = process.stdout): void {
+export function printTable(cells: string[][], out: NodeJS.WritableStream = process.stdout): void {
+  // Cells quote remote answers: no escape sequence or bidi control reaches the terminal,
+  // and a line break would break the columns.
+  const rows = cells.map((row) => row.map((c) => cleanRemoteText(c).replace(/[\t\n]/g, " ")));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {

@@ -1,12 +1,84 @@
-/** `eleventy-federation status`: subscribers, pending and failing deliveries, the last sync; text or JSON. */
+/** `eleventy-federation status`: the sidecar and secrets, subscribers, deliveries, the last sync; text or JSON. */
 import type { Command } from "commander";
+import type { Config } from "../config.js";
 import { type DeliveryStatus, deliveryStatus } from "../delivery/status.js";
+import { explainManifestError } from "./manifest-hint.js";
 import { CONFIG_OPTION, configFrom, openStore, printTable } from "./run.js";
 
-function syncLine(s: DeliveryStatus["sync"]): string {
+/** What status tells about this setup besides the store: the sidecar, the secrets. */
+interface Setup {
+  /** Where the config says the sidecar listens (as this machine reaches it). */
+  url: string;
+  /** Something answers its health check there. */
+  running: boolean;
+  hookSecret: boolean;
+  ownerPassword: boolean;
+}
+
+/** The config's host and port as a URL this machine can reach. */
+function localUrl(config: Pick<Config, "host" | "port">): string {
+  let host = config.host;
+  if (host === "0.0.0.0") host = "127.0.0.1";
+  else if (host === "::") host = "::1";
+  if (host.includes(":")) host = `[${host}]`;
+  return `http://${host}:${config.port}/`;
+}
+
+async function probe(config: Config): Promise<Setup> {
+  const url = localUrl(config);
+  let running = false;
+  try {
+    const res = await fetch(`${url}healthz`, { signal: AbortSignal.timeout(2000) });
+    running = res.ok && (await res.text()) === "ok";
+  } catch {
+    running = false;
+  }
+  return {
+    url,
+    running,
+    hookSecret: Boolean(config.secrets.hookSecret),
+    ownerPassword: Boolean(config.secrets.ownerPasswordHash),
+  };
+}
+
+function setupRows(s: Setup, config: Config): string[][] {
+  return [
+    [
+      "Sidecar",
+      s.running
+        ? `running, answering on ${s.url}`
+        : `not running (nothing answers on ${s.url}; start it with \`eleventy-federation serve\`)`,
+    ],
+    [
+      "Hook secret",
+      s.hookSecret
+        ? "FEDERATION_HOOK_SECRET is set here"
+        : "FEDERATION_HOOK_SECRET is not set here: the deploy hook refuses every call, and commands cannot reach a running sidecar",
+    ],
+    [
+      "Owner password",
+      s.ownerPassword
+        ? `FEDERATION_OWNER_PASSWORD_HASH is set here (status page ${config.publicUrl}admin)`
+        : "FEDERATION_OWNER_PASSWORD_HASH is not set here: no owner login (status page, following others). Make it with `npm run --silent hash-password`",
+    ],
+  ];
+}
+
+function syncLine(s: DeliveryStatus["sync"], config: Config, configFile: string): string {
   if (!s.lastSyncAt) return "never (run `eleventy-federation sync` or call the deploy hook)";
   const how = `${s.lastSyncAt} (${s.lastSyncSource ?? "?"})`;
-  return s.lastSyncError ? `${how} FAILED: ${s.lastSyncError}` : `${how} ok`;
+  return s.lastSyncError
+    ? `${how} FAILED: ${explainManifestError(s.lastSyncError, config, configFile)}`
+    : `${how} ok`;
+}
+
+/** The outbound log's size, and why it is empty after a first sync. */
+function outboundLine(st: DeliveryStatus): string {
+  if (st.head > 0) return `${st.head} entries so far`;
+  if (st.sync.initialized) {
+    return "empty: the first sync recorded the posts already published as sent (subscribers do not get the archive); each new post or profile change adds an entry";
+  }
+  return "empty (nothing synced yet)";
 }
 
 /** A titled table after the summary, left out when it has no rows. */
@@ -16,16 +88,17 @@ function section(title: string, header: string[], rows: string[][]): void {
   printTable([header, ...rows]);
 }
 
-function print(site: string, st: DeliveryStatus): void {
+function print(config: Config, configFile: string, setup: Setup, st: DeliveryStatus): void {
   printTable([
-    ["Site", site],
-    ["Last sync", syncLine(st.sync)],
+    ["Site", config.siteUrl],
+    ...setupRows(setup, config),
+    ["Last sync", syncLine(st.sync, config, configFile)],
     ["Subscribers", String(st.subscribers)],
     [
       "Destinations",
       `${st.destinations} (${st.failing.length} failing, ${st.gaveUp.length} given up)`,
     ],
-    ["Outbound log", `${st.head} entries so far`],
+    ["Outbound log", outboundLine(st)],
     [
       "Pending",
       `${st.pending} deliveries${st.pendingGaveUp > 0 ? ` (+${st.pendingGaveUp} to given-up destinations)` : ""}`,
@@ -64,7 +137,7 @@ export function registerStatus(program: Command): void {
   program
     .command("status")
     .description(
-      "subscribers, pending deliveries, failing destinations and the last sync (works while the sidecar runs)",
+      "whether the sidecar runs and the secrets are set, subscribers, pending deliveries, failing destinations and the last sync (works while the sidecar runs)",
     )
     .option(...CONFIG_OPTION)
     .option("--failures <n>", "how many recent permanent failures to show", "10")
@@ -78,9 +151,15 @@ export function registerStatus(program: Command): void {
       } finally {
         await store.close();
       }
-      // The profile in the sync state is public; nothing secret is printed here.
-      if (opts.json)
-        process.stdout.write(`${JSON.stringify({ site: config.siteUrl, ...st }, null, 2)}\n`);
-      else print(config.siteUrl, st);
+      const setup = await probe(config);
+      // The profile in the sync state is public; nothing secret is printed here (whether a
+      // secret is set, not its value).
+      if (opts.json) {
+        const sidecar = { url: setup.url, running: setup.running };
+        const secrets = { hookSecret: setup.hookSecret, ownerPassword: setup.ownerPassword };
+        process.stdout.write(
+          `${JSON.stringify({ site: config.siteUrl, sidecar, secretsSet: secrets, ...st }, null, 2)}\n`,
+        );
+      } else print(config, opts.config, setup, st);
     });
 }
