@@ -12,6 +12,15 @@ export const MANIFEST_VERSION = 2;
 export const MANIFEST_PATH = "/federation/manifest.json";
 
 /**
+ * How Eleventy was run when it wrote the manifest. `eleventy --serve` and `--watch` build
+ * what a production build leaves out (the starter blog's drafts), so the sidecar never syncs
+ * such a manifest. The plugin writes the field only for those modes: absent means a build,
+ * as in every manifest written before the field existed.
+ */
+export const MANIFEST_RUN_MODES = ["build", "serve", "watch"] as const;
+export type ManifestRunMode = (typeof MANIFEST_RUN_MODES)[number];
+
+/**
  * Text that can be sent: notices and profiles go out form-encoded as UTF-8, which cannot
  * carry a lone surrogate (JSON "\ud800", or a post's "&#xD800;"); it would make every
  * delivery of the notice fail. Found by test/fuzz.
@@ -64,6 +73,7 @@ export const manifestNoticeSchema = z.object({
 const manifestBody = {
   generator: z.string().max(200).optional(),
   generated: z.iso.datetime({ offset: true }).optional(),
+  runMode: z.enum(MANIFEST_RUN_MODES).optional(),
   profile: manifestProfileSchema,
   notices: z.array(manifestNoticeSchema).max(100_000),
 };
@@ -78,6 +88,11 @@ export type ManifestNotice = z.infer<typeof manifestNoticeSchema>;
 export type ManifestProfile = z.infer<typeof manifestProfileSchema>;
 /** The site's profile as the sidecar keeps and sends it. */
 export type SiteProfile = ManifestProfile;
+
+/** The run mode a manifest was written in ("build" when it does not say). */
+export function manifestRunMode(manifest: Pick<Manifest, "runMode">): ManifestRunMode {
+  return manifest.runMode ?? "build";
+}
 
 export class ManifestError extends Error {
   override name = "ManifestError";

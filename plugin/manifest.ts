@@ -1,8 +1,10 @@
 /** Builds /federation/manifest.json from the options and posts, validated against the contract. */
 import {
   MANIFEST_PATH,
+  MANIFEST_RUN_MODES,
   MANIFEST_VERSION,
   type Manifest,
+  type ManifestRunMode,
   parseManifest,
 } from "../contract/manifest.js";
 import type { CollectionItem } from "./eleventy-types.js";
@@ -34,15 +36,28 @@ function newestFirst(
 }
 
 /**
+ * The run mode of the Eleventy run rendering a template, from its data (`eleventy.env.runMode`,
+ * Eleventy 2.0+); "build" when the data does not say.
+ */
+export function eleventyRunMode(data: Record<string, unknown>): ManifestRunMode {
+  const env = (data.eleventy as { env?: { runMode?: unknown } } | undefined)?.env;
+  const mode = MANIFEST_RUN_MODES.find((m) => m === env?.runMode);
+  return mode ?? "build";
+}
+
+/**
  * `/federation/manifest.json`: the profile and one notice per federated post, newest first.
  * It is validated against the contract the sidecar reads, so a bad manifest fails the build
- * here rather than the delivery later. No build timestamp: same posts, same bytes.
+ * here rather than the delivery later. No build timestamp: same posts, same bytes. Written
+ * by `eleventy --serve` or `--watch`, it says so (`runMode`), and the sidecar will not sync
+ * it: those runs may include drafts. A build's manifest has no `runMode` (same bytes as before).
  */
 export function buildManifest(
   options: ResolvedOptions,
   posts: readonly CollectionItem[],
   index: PostIndex,
   generator: string,
+  runMode: ManifestRunMode = "build",
 ): string {
   const notices = posts
     .filter(hasUrl)
@@ -52,6 +67,7 @@ export function buildManifest(
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
     generator,
+    ...(runMode === "build" ? {} : { runMode }),
     profile: manifestProfile(options),
     notices,
   };

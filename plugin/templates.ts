@@ -3,7 +3,7 @@ import { MANIFEST_PATH } from "../contract/manifest.js";
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
 import { writeXrds } from "../protocol/omb/xrds-write.js";
 import type { CollectionItem, EleventyConfig } from "./eleventy-types.js";
-import { buildManifest } from "./manifest.js";
+import { buildManifest, eleventyRunMode } from "./manifest.js";
 import type { ResolvedOptions } from "./options.js";
 import { absoluteUrl, hasUrl, type PostIndex } from "./posts.js";
 import type { ShortLinkPages } from "./short-link-pages.js";
@@ -86,7 +86,13 @@ export function addOutputs(
   const renderers: Record<string, (data: Data) => string> = {
     xrds: () => xrds,
     manifest: (data) =>
-      buildManifest(options, posts(data, options.collection), index(), generator(data)),
+      buildManifest(
+        options,
+        posts(data, options.collection),
+        index(),
+        generator(data),
+        eleventyRunMode(data),
+      ),
     "short-link": (data) =>
       shortLinkHtml(
         absoluteUrl(options.siteUrl, (data.post as CollectionItem & { url: string }).url),

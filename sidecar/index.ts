@@ -27,5 +27,6 @@ export { openStore } from "./store/open.js";
 export type { Store } from "./store/store.js";
 export type * from "./store/types.js";
 export { type HookCommandHandler, HookCommands } from "./sync/hook-commands.js";
+export { ManifestRunModeError, ManifestSourceError } from "./sync/manifest-source.js";
 export { Syncer, type SyncResult, syncOnce } from "./sync/syncer.js";
 export type { Wing } from "./wing.js";

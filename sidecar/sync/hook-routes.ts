@@ -11,7 +11,7 @@ import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import type { Context } from "../context.js";
 import { ProtocolError } from "../web/errors.js";
 import { type HookCommands, stringArg } from "./hook-commands.js";
-import { ManifestSourceError } from "./manifest-source.js";
+import { ManifestRunModeError, ManifestSourceError } from "./manifest-source.js";
 import type { SyncResult } from "./syncer.js";
 
 /**
@@ -109,6 +109,8 @@ async function runSync(
   try {
     return await ctx.syncer.run(source, { confirmRemovals });
   } catch (e) {
+    // 409: the site is fine, but what it published is a dev server's output (drafts and all).
+    if (e instanceof ManifestRunModeError) throw new ProtocolError(409, e.message);
     if (e instanceof ManifestSourceError) throw new ProtocolError(502, e.message);
     if (e instanceof ManifestError) throw new ProtocolError(422, e.message);
     throw e;

@@ -4,6 +4,7 @@ import {
   MANIFEST_PATH,
   type Manifest,
   ManifestError,
+  manifestRunMode,
   parseManifest,
 } from "../../contract/manifest.js";
 import type { Context } from "../context.js";
@@ -16,6 +17,24 @@ export interface ManifestRead {
 
 export class ManifestSourceError extends Error {
   override name = "ManifestSourceError";
+}
+
+/**
+ * The manifest was written by `eleventy --serve` or `--watch`: such a run builds drafts
+ * (the starter blog drops them in builds only), and OMB cannot take a notice back.
+ */
+export class ManifestRunModeError extends ManifestSourceError {
+  override name = "ManifestRunModeError";
+}
+
+/** Throws ManifestRunModeError unless `manifest` came from a build (no `runMode`, or "build"). */
+export function checkBuiltManifest(manifest: Manifest, source: string): void {
+  const mode = manifestRunMode(manifest);
+  if (mode === "build") return;
+  throw new ManifestRunModeError(
+    `eleventy-federation: refused the manifest ${source}: it was written by \`eleventy --${mode}\` (runMode "${mode}"), which may include drafts, so nothing in it was synced or sent. ` +
+      "Run a production build (npx @11ty/eleventy) and deploy that; the next sync reads it.",
+  );
 }
 
 /**

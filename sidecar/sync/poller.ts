@@ -2,6 +2,7 @@
 import cron from "node-cron";
 import { ConfigError } from "../config.js";
 import type { Context } from "../context.js";
+import { ManifestRunModeError } from "./manifest-source.js";
 import type { Syncer } from "./syncer.js";
 
 /** `poll.schedule` is not a node-cron expression: the sidecar refuses to start. */
@@ -36,6 +37,8 @@ export function startPoller(ctx: Pick<Context, "config" | "log">, syncer: Syncer
   checkPollSchedule(schedule);
   const poll = () =>
     syncer.run("poll", { conditional: true }).catch((e: unknown) => {
+      // A refused dev-server manifest was logged by the sync, with what to do.
+      if (e instanceof ManifestRunModeError) return;
       ctx.log.warn({ error: (e as Error).message }, "manifest poll failed; next tick retries");
     });
   const task = cron.schedule(schedule, poll, {

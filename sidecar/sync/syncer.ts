@@ -1,7 +1,7 @@
 /** One sync (read the manifest, diff, record in one step) and the Syncer that serialises them. */
 import type { Context } from "../context.js";
 import type { SyncState } from "../store/types.js";
-import { readManifest } from "./manifest-source.js";
+import { checkBuiltManifest, ManifestRunModeError, readManifest } from "./manifest-source.js";
 import { planSync } from "./plan.js";
 
 export type SyncDeps = Pick<
@@ -57,15 +57,21 @@ export async function syncOnce(
   let read: Awaited<ReturnType<typeof readManifest>>;
   try {
     read = await readManifest(deps, opts.conditional ? state : {});
+    // A refused manifest leaves no trace but the error: no entries, no archive, no validators.
+    if (read !== "not-modified") checkBuiltManifest(read.manifest, deps.config.manifest ?? "");
   } catch (e) {
+    const error = (e as Error).message;
     const failed: SyncState = {
       ...(await store.syncState()),
       lastSyncAt: new Date().toISOString(),
       lastSyncSource: source,
-      lastSyncError: (e as Error).message,
+      lastSyncError: error,
     };
     await store.saveSyncState(failed);
-    log.warn({ source, error: (e as Error).message }, "sync failed");
+    // A poll refusing the same dev-server manifest again (every tick while it runs) says it once.
+    const again =
+      e instanceof ManifestRunModeError && source === "poll" && state.lastSyncError === error;
+    log[again ? "debug" : "warn"]({ source, error }, "sync failed");
     throw e;
   }
   const destinations = (await store.destinations()).filter((d) => !d.gaveUpAt).length;
@@ -207,6 +213,8 @@ export class Syncer {
     try {
       return await this.run(source);
     } catch (e) {
+      // syncOnce said why, and nothing was recorded: the next sync of a build takes the baseline.
+      if (e instanceof ManifestRunModeError) return null;
       log.warn(
         { source, manifest: config.manifest, error: (e as Error).message },
         "could not read the manifest to record the posts already on the site; the next sync that reads it records them, and a post published before then is archived with them, not sent. Check the manifest setting.",
