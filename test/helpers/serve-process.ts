@@ -17,6 +17,8 @@ export interface NodeProcess {
   exited: Promise<void>;
   /** True until the process has exited. */
   alive(): boolean;
+  /** How it exited: its code, or the signal that ended it (both null while it runs). */
+  exitStatus(): { code: number | null; signal: NodeJS.Signals | null };
   /** The last 200 kB it wrote to stdout / stderr (the log). */
   stdout(): string;
   stderr(): string;
@@ -77,6 +79,7 @@ export async function startNode(
     ready,
     exited,
     alive,
+    exitStatus: () => ({ code: child.exitCode, signal: child.signalCode }),
     stdout: () => logs.stdout,
     stderr: () => logs.stderr,
     kill: () => end("SIGKILL"),
