@@ -23,18 +23,45 @@ describe("renderHCard", () => {
       }),
       "https://b.example/",
     );
-    assert.match(html, /^<div class="vcard h-card[^"]*">/);
-    assert.match(html, /<img class="photo u-photo" src="https:\/\/b\.example\/a\.png"/);
+    assert.match(html, /^<div class="vcard h-card federation-profile">/);
     assert.match(
       html,
-      /<a class="url uid u-url u-uid" rel="me" href="https:\/\/b\.example\/"><span class="fn p-name">Mira O<\/span><\/a>/,
+      /<img class="photo u-photo federation-profile-photo" src="https:\/\/b\.example\/a\.png"/,
     );
-    assert.match(html, /<span class="nickname p-nickname">mira<\/span>/);
-    assert.match(html, /<p class="note p-note">Bikes<\/p>/);
     assert.match(
       html,
-      /<p class="adr p-adr h-adr"><span class="locality p-locality">Lisbon<\/span><\/p>/,
+      /<a class="url uid u-url u-uid federation-profile-name" rel="me" href="https:\/\/b\.example\/"><span class="fn p-name">Mira O<\/span><\/a>/,
     );
+    // The microformat's nickname is the bare nickname; the "@" is outside it.
+    assert.match(
+      html,
+      /<span class="federation-profile-nickname">@<span class="nickname p-nickname">mira<\/span><\/span>/,
+    );
+    assert.match(html, /<p class="note p-note federation-profile-bio">Bikes<\/p>/);
+    assert.match(
+      html,
+      /<p class="adr p-adr h-adr federation-profile-location"><span class="locality p-locality">Lisbon<\/span><\/p>/,
+    );
+  });
+
+  it("reads as separate words without any CSS: the name, then @nickname", () => {
+    const html = renderHCard(
+      profile({ fullname: "Alice Example", bio: "Bread", location: "Lisbon" }),
+      "https://b.example/",
+    );
+    const text = html
+      .replace(/<[^>]+>/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+    assert.equal(text, "Alice Example @mira Bread Lisbon");
+  });
+
+  it("marks the avatar eleventy:ignore unless image transforms may have it", () => {
+    const p = profile({ avatar: "https://b.example/a.png" });
+    assert.match(renderHCard(p, "https://b.example/"), /<img [^>]* eleventy:ignore>/);
+    const transformed = renderHCard(p, "https://b.example/", { transformAvatar: true });
+    assert.match(transformed, /<img [^>]*height="96">/);
+    assert.ok(!transformed.includes("eleventy:ignore"), transformed);
   });
 
   it("shows a script in the bio as text", () => {
@@ -63,10 +90,16 @@ describe("renderSubscribeForm", () => {
   it("posts profile_url and nickname to the sidecar", () => {
     const html = renderSubscribeForm("https://f.example/omb/subscribe", "mira");
     assert.match(html, /<form [^>]*method="post" action="https:\/\/f\.example\/omb\/subscribe">/);
-    assert.match(html, /<input type="url" name="profile_url" required/);
+    assert.match(
+      html,
+      /<input class="federation-subscribe-input" type="url" name="profile_url" required/,
+    );
     assert.match(html, /<input type="hidden" name="nickname" value="mira">/);
-    assert.match(html, /<label>/);
-    assert.match(html, /<button type="submit">/);
+    assert.match(
+      html,
+      /<label class="federation-subscribe-label"><span class="federation-subscribe-prompt">Your profile URL/,
+    );
+    assert.match(html, /<button class="federation-subscribe-button" type="submit">/);
   });
 
   it("escapes the action", () => {

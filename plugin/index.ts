@@ -9,6 +9,8 @@ import { ShortLinkPages } from "./short-link-pages.js";
 import { renderSubscribeForm } from "./subscribe-form.js";
 import { addOutputs, XRDS_PATH } from "./templates.js";
 import { addTimeline, TimelineSource } from "./timeline/pages.js";
+import { missingAvatarWarning } from "./widgets-avatar.js";
+import { addWidgetStylesheet } from "./widgets-stylesheet.js";
 import { injectYadisHead, yadisHeadTags } from "./yadis-head.js";
 
 /**
@@ -46,6 +48,7 @@ export default function eleventyFederation(
 
   addOutputs(eleventyConfig, options, () => index, shortLinkPages);
   addTimeline(eleventyConfig, options, timeline);
+  addWidgetStylesheet(eleventyConfig, options);
 
   const headTags = yadisHeadTags({
     xrdsUrl: absoluteUrl(options.siteUrl, XRDS_PATH),
@@ -75,12 +78,15 @@ export default function eleventyFederation(
           "Fix: add an index page at the site root.",
       );
     }
+    // Only a build copies passthrough files to disk (--serve serves them from the sources).
+    const avatarProblem = shouldRunSideEffects(event) && missingAvatarWarning(options, event);
+    if (avatarProblem) warn(avatarProblem);
     // Tell the sidecar about this build; never fails the build (it warns instead).
     if (options.hook && shouldRunSideEffects(event)) await notifyDeployHook(options.hook, { warn });
   });
 
   eleventyConfig.addShortcode("federationProfile", () =>
-    renderHCard(options.profile, options.siteUrl),
+    renderHCard(options.profile, options.siteUrl, options.widgets),
   );
   eleventyConfig.addShortcode("federationSubscribe", () =>
     renderSubscribeForm(
@@ -115,4 +121,5 @@ export type {
   TimelineAuthor,
   TimelineEntry,
 } from "./timeline/timeline.js";
+export { WIDGETS_CSS } from "./widgets-stylesheet.js";
 export { injectYadisHead, yadisHeadTags } from "./yadis-head.js";

@@ -22,6 +22,7 @@ import {
   text,
 } from "./option-rules.js";
 import { timelineShape } from "./timeline/options.js";
+import { widgetsSchema } from "./widgets-options.js";
 
 /** An absolute http(s) URL that OMB receivers accept (PEAR Validate::uri, OMB.md §5). */
 function httpUrl({ base, maxBytes, orPath = false }: HttpUrl) {
@@ -174,6 +175,7 @@ export const optionsSchema = options(
       .nullable()
       .optional(),
     ...timelineShape,
+    widgets: widgetsSchema.optional(),
   },
   "pass { siteUrl, sidecarUrl, profile: { nickname } } as the second argument of addPlugin",
 );

@@ -13,6 +13,7 @@ import {
   resolveTimelineOptions,
   slashed,
 } from "./timeline/options.js";
+import { type ResolvedWidgetOptions, resolveWidgetOptions } from "./widgets-options.js";
 
 /**
  * Every option with its default. `siteUrl`, `sidecarUrl` and `profile.nickname` have none:
@@ -100,6 +101,20 @@ export const DEFAULT_OPTIONS = {
     followingPath: "/following/",
     layout: null as string | null,
   },
+  /** The profile card and subscribe form (the shortcodes): see docs/widgets.md. */
+  widgets: {
+    /**
+     * Where the plugin writes a small stylesheet for them (a site path ending in ".css");
+     * a page uses it only if its layout links it. null = no stylesheet.
+     */
+    stylesheet: "/federation/widgets.css" as string | null,
+    /**
+     * Let the site's image transform (eleventy-img's, for one) rewrite the card's avatar.
+     * false: the <img> carries `eleventy:ignore`, which that transform honours and removes,
+     * so no build fetches the avatar from its (absolute, often live) URL.
+     */
+    transformAvatar: false,
+  },
 };
 
 export type ResolvedProfile = typeof DEFAULT_OPTIONS.profile;
@@ -114,6 +129,7 @@ export interface ResolvedOptions extends ResolvedTimelineOptions {
   shortLinks: boolean;
   openid: { server: string; delegate: string } | null;
   hook: { url: string; secretEnv: string } | null;
+  widgets: ResolvedWidgetOptions;
 }
 
 export class FederationOptionError extends Error {
@@ -163,6 +179,7 @@ export function resolveOptions(user: unknown): ResolvedOptions {
         }
       : null,
     ...resolveTimelineOptions(u, sidecarUrl, DEFAULT_OPTIONS),
+    widgets: resolveWidgetOptions(u.widgets, DEFAULT_OPTIONS.widgets),
   };
 }
 

@@ -5,14 +5,14 @@ import escapeHtml from "escape-html";
  * The `federationSubscribe` shortcode: the remote-subscribe form (OMB.md §1). A visitor types
  * *their own* profile URL; the sidecar (OAuth consumer) takes it from there. Field names are
  * Laconica's (`profile_url`, `nickname`), so the sidecar reads what people already know.
- * No ids, so the form may appear twice on a page.
+ * No ids, so the form may appear twice on a page. Classes: docs/widgets.md.
  */
 export function renderSubscribeForm(action: string, nickname: string): string {
   return `<form class="federation-subscribe" method="post" action="${escapeHtml(action)}">
   <input type="hidden" name="nickname" value="${escapeHtml(nickname)}">
-  <label>Your profile URL (on any OpenMicroBlogging service)
-    <input type="url" name="profile_url" required placeholder="https://identi.ca/you" autocomplete="url">
+  <label class="federation-subscribe-label"><span class="federation-subscribe-prompt">Your profile URL (on any OpenMicroBlogging service)</span>
+    <input class="federation-subscribe-input" type="url" name="profile_url" required placeholder="https://identi.ca/you" autocomplete="url">
   </label>
-  <button type="submit">Subscribe</button>
+  <button class="federation-subscribe-button" type="submit">Subscribe</button>
 </form>`;
 }

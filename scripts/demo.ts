@@ -13,7 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { hashPassword } from "../sidecar/auth/password.js";
+import { oneTimePassword } from "../sidecar/auth/password.js";
 import {
   addPost,
   buildSite,
@@ -83,8 +83,7 @@ async function main(): Promise<void> {
     }
   }
   await freshDir();
-  const password = `demo-${randomBytes(4).toString("hex")}`;
-  const passwordHash = await hashPassword(password);
+  const { password, hash: passwordHash } = await oneTimePassword();
   say("Preparing two sites (copies of example-site/, each built for its own author)...");
   const [a, b] = await Promise.all([
     prepareInstance({

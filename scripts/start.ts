@@ -3,10 +3,13 @@
  * so a signal to `npm start` (or Ctrl-C) stops everything: no `sh -c "a && b"` chain whose
  * shell dies and leaves the server running. Extra arguments go to `serve`
  * (`npm start -- --port 9090`); a later `--config` or `--site` replaces the example's.
+ * Without FEDERATION_OWNER_PASSWORD_HASH, a one-time owner password is made and printed, so
+ * the status page (/admin) opens from a fresh checkout.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { oneTimePassword } from "../sidecar/auth/password.js";
 import { createProgram } from "../sidecar/cli/program.js";
 import { runCli } from "../sidecar/cli/run.js";
 
@@ -43,6 +46,15 @@ try {
   process.stderr.write(`npm start: ${(e as Error).message}\n`);
   process.exit(1);
 }
+/** The owner's own hash when set; else a password for this run, its hash given to `serve`. */
+async function ownerPassword(): Promise<string | undefined> {
+  if (process.env.FEDERATION_OWNER_PASSWORD_HASH) return undefined;
+  const { password, hash } = await oneTimePassword();
+  process.env.FEDERATION_OWNER_PASSWORD_HASH = hash;
+  return password;
+}
+
+const password = await ownerPassword();
 await runCli(createProgram(), [
   process.argv[0] ?? "node",
   "eleventy-federation",
@@ -53,3 +65,9 @@ await runCli(createProgram(), [
   "example-site/_site",
   ...process.argv.slice(2),
 ]);
+// After the ready line (the sidecar is listening), unless `serve` failed.
+if (password && !process.exitCode) {
+  process.stdout.write(
+    `Owner password for this run: ${password} (npm start made it, as FEDERATION_OWNER_PASSWORD_HASH is not set; a new one at every start). Log in on the status page above.\n`,
+  );
+}

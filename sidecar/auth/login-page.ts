@@ -1,5 +1,6 @@
 /** The owner's login page: the password form, or how to set a password when none is configured. */
 import { html, page } from "../web/page.js";
+import { HASH_PASSWORD_COMMANDS } from "./password.js";
 
 export interface LoginPageData {
   /** Where the form posts to (the public login URL). */
@@ -20,8 +21,11 @@ export function renderLoginPage(d: LoginPageData): string {
       "Owner login not set up",
       html`<h1>Owner login not set up</h1>
 <p class="error">No owner password is configured, so nobody can log in to approve follows or see the status page.</p>
-<p>Make a hash of a password with <code>printf %s 'your password' | eleventy-federation hash-password</code>,
-put the printed line in the environment variable <code>FEDERATION_OWNER_PASSWORD_HASH</code> of the sidecar, and restart it.</p>`,
+<p>Make a hash of a password where the sidecar is installed:</p>
+<pre><code>printf %s 'your password' | ${HASH_PASSWORD_COMMANDS.installed}</code></pre>
+<p>(in a checkout of eleventy-federation: <code>printf %s 'your password' | ${HASH_PASSWORD_COMMANDS.checkout}</code>),
+put the printed line in the environment variable <code>FEDERATION_OWNER_PASSWORD_HASH</code> of the sidecar, and restart it.
+<code>npm start</code> in a checkout makes a one-time password for you and prints it.</p>`,
     );
   }
   return page(

@@ -21,6 +21,15 @@ function derive(
   );
 }
 
+/**
+ * How to run the password hasher, in the two places it exists: a checkout of this project
+ * (no build, no linked bin) and a project that installed the package.
+ */
+export const HASH_PASSWORD_COMMANDS = {
+  checkout: "npm run --silent hash-password",
+  installed: "npx eleventy-federation hash-password",
+} as const;
+
 export async function hashPassword(password: string): Promise<string> {
   if (password.length === 0) throw new Error("eleventy-federation: the password is empty");
   const salt = randomBytes(16);
@@ -33,6 +42,15 @@ export async function hashPassword(password: string): Promise<string> {
     salt.toString("base64"),
     key.toString("base64"),
   ].join("$");
+}
+
+/**
+ * A password for one run of a local demo (`npm start`, `npm run demo`) whose owner set none,
+ * and its hash for FEDERATION_OWNER_PASSWORD_HASH. Printed, never stored.
+ */
+export async function oneTimePassword(): Promise<{ password: string; hash: string }> {
+  const password = `demo-${randomBytes(6).toString("hex")}`;
+  return { password, hash: await hashPassword(password) };
 }
 
 export class PasswordHashError extends Error {
@@ -58,7 +76,7 @@ export function parsePasswordHash(stored: string): {
     (n & (n - 1)) !== 0
   ) {
     throw new PasswordHashError(
-      "eleventy-federation: FEDERATION_OWNER_PASSWORD_HASH is not a hash made by `eleventy-federation hash-password`. Run it and paste its output.",
+      `eleventy-federation: FEDERATION_OWNER_PASSWORD_HASH is not a hash made by hash-password. Make one with \`printf %s 'your password' | ${HASH_PASSWORD_COMMANDS.installed}\` (in a checkout of eleventy-federation: \`${HASH_PASSWORD_COMMANDS.checkout}\`) and set the variable to the line it prints.`,
     );
   }
   return {

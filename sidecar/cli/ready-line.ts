@@ -1,4 +1,5 @@
 /** The line `serve` prints once it listens: what to open, the status page, how to log in. */
+import { HASH_PASSWORD_COMMANDS } from "../auth/password.js";
 import type { Config } from "../config.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "[::1]", "localhost", "0.0.0.0", "::", "[::]"]);
@@ -46,7 +47,7 @@ export function readyInfo(
     statusPage: `${base}admin`,
     login: config.secrets.ownerPasswordHash
       ? "log in with the owner password (FEDERATION_OWNER_PASSWORD_HASH is set)"
-      : "owner login not set up: run `npm run --silent hash-password`, put the hash in FEDERATION_OWNER_PASSWORD_HASH and restart",
+      : `owner login not set up: run \`${HASH_PASSWORD_COMMANDS.checkout}\` (in a checkout; \`${HASH_PASSWORD_COMMANDS.installed}\` where the package is installed), put the hash in FEDERATION_OWNER_PASSWORD_HASH and restart`,
     listening,
   };
 }

@@ -1,10 +1,17 @@
-/** `npm start` stops as one process tree: SIGTERM to npm's pid leaves nothing answering or running. */
+/**
+ * `npm start` from a checkout: it prints a one-time owner password that logs in to /admin,
+ * and it stops as one process tree (SIGTERM to npm's pid leaves nothing answering or running).
+ * One test, because each `npm start` builds the example site.
+ */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { freePort } from "../../scripts/demo-sites.js";
+import { Browser } from "../helpers/remote-listenee-browser.js";
+import { logIn } from "../helpers/remote-listenee-flow.js";
 import { ROOT } from "../helpers/serve-process.js";
 import { descendants, running, waitUntil } from "./process-tree.js";
 
@@ -18,25 +25,41 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-test("SIGTERM to `npm start` stops the server and every process under it", async () => {
+/** The owner's status page after logging in with `password`; asserts each step's answer. */
+async function statusPageWith(url: string, password: string): Promise<string> {
+  const browser = new Browser();
+  const before = await browser.get(`${url}admin`);
+  assert.equal(before.status, 303, `/admin sends a visitor to the login page:\n${before.body}`);
+  const loggedIn = await logIn(browser, `${url}admin/login`, password);
+  assert.equal(loggedIn.status, 303, `the printed password logs in:\n${loggedIn.body}`);
+  const status = await browser.get(`${url}admin`);
+  assert.equal(status.status, 200, status.body);
+  return status.body;
+}
+
+test("`npm start` prints an owner password that logs in; SIGTERM stops every process under it", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "npm-start-"));
   const config = path.join(dir, "federation.json");
+  // The public URL is where the test reaches it: the login form posts there.
+  const port = await freePort();
+  const base = `http://localhost:${port}/`;
   // The example's config, but its own data file (a developer's `npm start` may hold that one).
   await writeFile(
     config,
     JSON.stringify({
-      siteUrl: "http://localhost:8080/",
-      publicUrl: "http://localhost:8080/",
+      siteUrl: base,
+      publicUrl: base,
       host: "127.0.0.1",
-      port: 8080,
+      port,
       dataFile: path.join(dir, "store.json"),
       manifest: path.join(ROOT, "example-site/_site/federation/manifest.json"),
       allowPrivateNetworks: true,
       fsync: false,
     }),
   );
-  const npm = spawn("npm", ["start", "--", "--config", config, "--port", "0"], {
+  const npm = spawn("npm", ["start", "--", "--config", config], {
     cwd: ROOT,
+    // As in a fresh checkout: no owner password set.
     env: { ...process.env, FEDERATION_OWNER_PASSWORD_HASH: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -50,10 +73,18 @@ test("SIGTERM to `npm start` stops the server and every process under it", async
   const exited = new Promise<void>((resolve) => npm.once("exit", () => resolve()));
   let tree: number[] = [];
   try {
-    const ready = await waitUntil(() => /listening on http:\/\/\S+\//.test(output), 120_000);
-    assert.ok(ready, `npm start did not get ready:\n${output.slice(-3000)}`);
+    const passwordLine = /Owner password for this run: (\S+)/;
+    const ready = await waitUntil(
+      () => /listening on http:\/\/\S+\//.test(output) && passwordLine.test(output),
+      120_000,
+    );
+    assert.ok(ready, `npm start did not get ready and print a password:\n${output.slice(-3000)}`);
     const url = /listening on (http:\/\/\S+?\/)(?:"|\s|$)/m.exec(output)?.[1] ?? "";
     assert.ok(await answers(`${url}healthz`), `nothing answers on ${url}`);
+    const password = passwordLine.exec(output)?.[1] ?? "";
+    assert.match(await statusPageWith(base, password), /Federation status of/);
+    const wrong = await logIn(new Browser(), `${base}admin/login`, `${password}x`);
+    assert.equal(wrong.status, 401, "another password does not log in");
     tree = descendants(npm.pid ?? 0);
     assert.ok(tree.length > 0, "npm start runs its script in a child process");
 
