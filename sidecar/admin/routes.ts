@@ -10,19 +10,8 @@ import { formFields, OWNER_PATHS, ownerForm, publicPath, requireOwner } from "..
 import type { Context } from "../context.js";
 import { unfollow } from "../following/unfollow.js";
 import { INBOX_JSON_SIGNED_TEXT, inboxExport } from "../inbox/export.js";
-import { profileCard, remoteLink } from "../omb/provider-page.js";
-import type { Followed } from "../store/types.js";
 import { ProtocolError } from "../web/errors.js";
-import { html, page, SafeHtml } from "../web/page.js";
-
-/** Rows shown per table on the status page. */
-const RECENT = 50;
-
-/**
- * Long unbroken URLs and errors (a destination, a subscriber URI) wrap inside their cells,
- * so the tables (the permanent failures above all) stay as wide as the page.
- */
-const STATUS_STYLE = new SafeHtml("td,th{overflow-wrap:anywhere;word-break:break-word}");
+import { REFRESH_SECONDS, renderStatus } from "./status-page.js";
 
 /**
  * The owner's pages: login/logout, the status page (who follows the site, whom it follows,
@@ -35,10 +24,11 @@ export function adminRoutes(ctx: Context): Router {
 
   router.get(OWNER_PATHS.status, ...requireOwner(ctx), async (req, res) => {
     const csrf = await auth.csrfToken(req, res);
-    res
-      .status(200)
-      .type("html")
-      .send(await renderStatus(ctx, csrf));
+    const { body, refresh } = await renderStatus(ctx, csrf);
+    // While deliveries are under way the page reloads itself (the Refresh header works as
+    // <meta http-equiv="refresh"> does, and needs no script under the CSP).
+    if (refresh) res.set("Refresh", String(REFRESH_SECONDS));
+    res.status(200).type("html").send(body);
   });
 
   router.post(OWNER_PATHS.unfollow, ...ownerForm(ctx), async (_req, res) => {
@@ -71,82 +61,4 @@ export function adminRoutes(ctx: Context): Router {
     );
   });
   return router;
-}
-
-/** How the owner knows a followed account: its nickname, handle or name. */
-function nameOf(f: Followed): string {
-  return f.protocol === "omb" ? f.profile.nickname : (f.profile.handle ?? f.profile.name);
-}
-
-function when(iso: string | undefined): string {
-  return iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "";
-}
-
-function table(head: string[], rows: SafeHtml[], empty: string): SafeHtml {
-  if (rows.length === 0) return html`<p>${empty}</p>`;
-  return html`<table><tr>${head.map((h) => html`<th>${h}</th>`)}</tr>${rows}</table>`;
-}
-
-/**
- * Everything here from other sites (names, bios, URLs, notice text, errors) is escaped and,
- * as text, cleaned of bidi controls by `html`; cells holding names or notices are isolated
- * (`dir="auto"`), so a right-to-left name keeps to its cell.
- */
-async function renderStatus(ctx: Context, csrf: string): Promise<string> {
-  const { store } = ctx;
-  const head = await store.headSeq();
-  const sync = await store.syncState();
-  const following = (await store.followed()).sort((a, b) => b.since.localeCompare(a.since));
-  const subscribers = (await store.followers("omb"))
-    .filter((f) => f.protocol === "omb")
-    .sort((a, b) => b.since.localeCompare(a.since));
-  const destinations = (await store.destinations()).sort(
-    (a, b) => (b.failingSince ? 1 : 0) - (a.failingSince ? 1 : 0),
-  );
-  const names = new Map(following.map((f) => [f.id, nameOf(f)]));
-
-  const followingRows = following.map(
-    (
-      f,
-    ) => html`<tr><td dir="auto">${f.protocol === "omb" ? profileCard(f.profile) : remoteLink(f.profile.url, nameOf(f))}</td><td>${when(f.since)}</td><td>
-<form method="post" action="${publicPath(ctx, OWNER_PATHS.unfollow)}"><input type="hidden" name="csrf" value="${csrf}">
-<input type="hidden" name="uri" value="${f.id}"><button type="submit">Stop following</button></form></td></tr>`,
-  );
-  const subscriberRows = subscribers.map(
-    (s) =>
-      html`<tr><td dir="auto">${remoteLink(s.profile.profile, s.profile.nickname)}</td><td dir="auto">${s.profile.fullname}</td><td>${s.credentials.postNoticeUrl}</td><td>${when(s.since)}</td></tr>`,
-  );
-  const destinationRows = destinations.map((d) => {
-    const state = d.gaveUpAt
-      ? html`<span class="error">gave up ${when(d.gaveUpAt)}: ${d.lastError ?? ""}</span>`
-      : d.failingSince
-        ? html`<span class="error">failing since ${when(d.failingSince)} (${d.attempts} attempts, next ${when(d.retryAt)}): ${d.lastError ?? ""}</span>`
-        : "ok";
-    return html`<tr><td>${d.url}</td><td>${Math.max(0, head - d.cursor)}</td><td>${state}</td></tr>`;
-  });
-  const failureRows = (await store.failures(RECENT)).map(
-    (f) =>
-      html`<tr><td>${when(f.at)}</td><td>${f.destination}</td><td>${f.subscriber ?? ""}</td><td>${f.status ?? ""}</td><td>${f.error}</td></tr>`,
-  );
-  const inboxRows = (await store.inbox(RECENT)).map(
-    (n) =>
-      html`<tr><td>${when(n.receivedAt)}</td><td dir="auto">${names.get(n.listeneeUri) ?? n.listeneeUri}</td><td dir="auto">${n.content}</td><td>${remoteLink(n.url, "open")}</td></tr>`,
-  );
-
-  return page(
-    "Federation status",
-    html`<style>${STATUS_STYLE}</style><h1>Federation status of ${ctx.config.siteUrl}</h1>
-<form method="post" action="${publicPath(ctx, OWNER_PATHS.logout)}"><input type="hidden" name="csrf" value="${csrf}"><button type="submit">Log out</button></form>
-<p class="step">Last manifest sync: ${sync.lastSyncAt ? when(sync.lastSyncAt) : "never"}${sync.lastSyncError ? html` — <span class="error">${sync.lastSyncError}</span>` : ""}</p>
-<h2>Following (${following.length})</h2>
-${table(["Author", "Since", ""], followingRows, "The site follows nobody yet. Type the site's URL into the subscribe form of someone's profile on an OMB service.")}
-<h2>Subscribers (${subscribers.length})</h2>
-${table(["Nickname", "Name", "Delivered to", "Since"], subscriberRows, "Nobody subscribes to the site yet.")}
-<h2>Deliveries</h2>
-${table(["Destination", "Pending", "State"], destinationRows, "No destinations.")}
-<h2>Permanent failures</h2>
-${table(["When", "Destination", "Subscriber", "HTTP", "Error"], failureRows, "None.")}
-<h2>Recent notices received</h2>
-${table(["Received", "From", "Notice", ""], inboxRows, "No notices received yet.")}`,
-  );
 }

@@ -1,18 +1,23 @@
 /** `eleventy-federation status`: the sidecar and secrets, subscribers, deliveries, the last sync; text or JSON. */
 import type { Command } from "commander";
+import {
+  followersSummary,
+  outboundSummary,
+  type StatusReport,
+  secretNotes,
+  statusReport,
+} from "../admin/status-data.js";
 import type { Config } from "../config.js";
-import { type DeliveryStatus, deliveryStatus } from "../delivery/status.js";
+import type { DeliveryStatus } from "../delivery/status.js";
 import { explainManifestError } from "./manifest-hint.js";
 import { CONFIG_OPTION, configFrom, openStore, printTable } from "./run.js";
 
-/** What status tells about this setup besides the store: the sidecar, the secrets. */
+/** What status tells about this setup besides the store: whether the sidecar runs. */
 interface Setup {
   /** Where the config says the sidecar listens (as this machine reaches it). */
   url: string;
   /** Something answers its health check there. */
   running: boolean;
-  hookSecret: boolean;
-  ownerPassword: boolean;
 }
 
 /** The config's host and port as a URL this machine can reach. */
@@ -33,35 +38,13 @@ async function probe(config: Config): Promise<Setup> {
   } catch {
     running = false;
   }
-  return {
-    url,
-    running,
-    hookSecret: Boolean(config.secrets.hookSecret),
-    ownerPassword: Boolean(config.secrets.ownerPasswordHash),
-  };
+  return { url, running };
 }
 
-function setupRows(s: Setup, config: Config): string[][] {
-  return [
-    [
-      "Sidecar",
-      s.running
-        ? `running, answering on ${s.url}`
-        : `not running (nothing answers on ${s.url}; start it with \`eleventy-federation serve\`)`,
-    ],
-    [
-      "Hook secret",
-      s.hookSecret
-        ? "FEDERATION_HOOK_SECRET is set here"
-        : "FEDERATION_HOOK_SECRET is not set here: the deploy hook refuses every call, and commands cannot reach a running sidecar",
-    ],
-    [
-      "Owner password",
-      s.ownerPassword
-        ? `FEDERATION_OWNER_PASSWORD_HASH is set here (status page ${config.publicUrl}admin)`
-        : "FEDERATION_OWNER_PASSWORD_HASH is not set here: no owner login (status page, following others). Make it with `npm run --silent hash-password`",
-    ],
-  ];
+function sidecarLine(s: Setup): string {
+  return s.running
+    ? `running, answering on ${s.url}`
+    : `not running (nothing answers on ${s.url}; start it with \`eleventy-federation serve\`)`;
 }
 
 function syncLine(s: DeliveryStatus["sync"], config: Config, configFile: string): string {
@@ -72,13 +55,11 @@ function syncLine(s: DeliveryStatus["sync"], config: Config, configFile: string)
     : `${how} ok`;
 }
 
-/** The outbound log's size, and why it is empty after a first sync. */
-function outboundLine(st: DeliveryStatus): string {
-  if (st.head > 0) return `${st.head} entries so far`;
-  if (st.sync.initialized) {
-    return "empty: the first sync recorded the posts already published as sent (subscribers do not get the archive); each new post or profile change adds an entry";
-  }
-  return "empty (nothing synced yet)";
+/** The last days' outcomes, summed. */
+function daysLine(st: StatusReport): string {
+  const sum = (k: "delivered" | "retried" | "refused" | "gaveUp") =>
+    st.days.reduce((n, d) => n + d[k], 0);
+  return `${sum("delivered")} delivered, ${sum("retried")} failed attempts retried, ${sum("refused")} refused, ${sum("gaveUp")} destinations given up`;
 }
 
 /** A titled table after the summary, left out when it has no rows. */
@@ -88,22 +69,35 @@ function section(title: string, header: string[], rows: string[][]): void {
   printTable([header, ...rows]);
 }
 
-function print(config: Config, configFile: string, setup: Setup, st: DeliveryStatus): void {
+function print(config: Config, configFile: string, setup: Setup, st: StatusReport): void {
   printTable([
     ["Site", config.siteUrl],
-    ...setupRows(setup, config),
+    ["Sidecar", sidecarLine(setup)],
+    ...secretNotes(st, config),
     ["Last sync", syncLine(st.sync, config, configFile)],
-    ["Subscribers", String(st.subscribers)],
+    ["Subscribers", followersSummary(st)],
     [
       "Destinations",
       `${st.destinations} (${st.failing.length} failing, ${st.gaveUp.length} given up)`,
     ],
-    ["Outbound log", outboundLine(st)],
+    ["Outbound log", outboundSummary(st)],
     [
       "Pending",
       `${st.pending} deliveries${st.pendingGaveUp > 0 ? ` (+${st.pendingGaveUp} to given-up destinations)` : ""}`,
     ],
+    [`Last ${st.days.length} days`, daysLine(st)],
   ]);
+  section(
+    "Outbound entries (newest first; REACHED: destinations at or past it)",
+    ["ENTRY", "KIND", "ADDED", "REACHED", "WHAT"],
+    st.recentEntries.map((e) => [
+      `#${e.seq}`,
+      e.kind,
+      e.addedAt,
+      `${e.reached} of ${e.of}`,
+      e.label.slice(0, 60),
+    ]),
+  );
   section(
     "Failing destinations (retrying)",
     ["URL", "ATTEMPTS", "FAILING SINCE", "NEXT TRY", "LAST ERROR"],
@@ -145,9 +139,11 @@ export function registerStatus(program: Command): void {
     .action(async (opts: { config: string; json?: boolean; failures: string }) => {
       const config = await configFrom(opts);
       const store = await openStore(config, "read");
-      let st: DeliveryStatus;
+      let st: StatusReport;
       try {
-        st = await deliveryStatus(store, Math.max(0, Number.parseInt(opts.failures, 10) || 0));
+        st = await statusReport(store, config, {
+          failures: Math.max(0, Number.parseInt(opts.failures, 10) || 0),
+        });
       } finally {
         await store.close();
       }
@@ -155,11 +151,7 @@ export function registerStatus(program: Command): void {
       // The profile in the sync state is public; nothing secret is printed here (whether a
       // secret is set, not its value).
       if (opts.json) {
-        const sidecar = { url: setup.url, running: setup.running };
-        const secrets = { hookSecret: setup.hookSecret, ownerPassword: setup.ownerPassword };
-        process.stdout.write(
-          `${JSON.stringify({ site: config.siteUrl, sidecar, secretsSet: secrets, ...st }, null, 2)}\n`,
-        );
+        process.stdout.write(`${JSON.stringify({ ...st, sidecar: setup }, null, 2)}\n`);
       } else print(config, opts.config, setup, st);
     });
 }

@@ -37,7 +37,7 @@ export async function recordOutcome(
   switch (result.kind) {
     case "delivered":
       // Written before the next send here (the crash bound); fsynced with the next batch.
-      await store.updateDestination(caughtUp(d, entry.seq), { durable: false });
+      await store.updateDestination(caughtUp(d, entry.seq), { durable: false, count: "delivered" });
       return { next: true, count: "delivered" };
     case "unsendable":
       log.error(
@@ -73,6 +73,7 @@ async function skip(
 ): Promise<Recorded> {
   await store.updateDestination(caughtUp(d, entry.seq), {
     failure: { destination: d.url, protocol: d.protocol, seq: entry.seq, ...failure },
+    count: "refused",
   });
   return { next: true, count: "refused" };
 }
@@ -109,6 +110,7 @@ async function failed(
           ...(result.status === undefined ? {} : { status: result.status }),
           error: `gave up after ${attempts} attempts over ${days} days; last error: ${result.error}`,
         },
+        count: "gaveUp",
       },
     );
     return { next: false, count: "gaveUp" };
@@ -121,7 +123,10 @@ async function failed(
     { destination: d.key, seq: entry.seq, attempts, retryInMs: delay, error: result.error },
     "delivery failed; will retry",
   );
-  await deps.store.updateDestination({ ...failing, retryAt: new Date(now + delay).toISOString() });
+  await deps.store.updateDestination(
+    { ...failing, retryAt: new Date(now + delay).toISOString() },
+    { count: "retried" },
+  );
   return { next: false, count: "retried", retryAt: now + delay };
 }
 

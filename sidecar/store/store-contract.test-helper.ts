@@ -1,8 +1,10 @@
 /** The Store contract: one suite every backend must pass (memory, JSON, and any later one). */
 import { afterEach, describe } from "node:test";
 import type { Store } from "./store.js";
+import { dailyContract } from "./store-contract-daily.test-helper.js";
 import { followerContract } from "./store-contract-followers.test-helper.js";
 import { grantContract } from "./store-contract-grants.test-helper.js";
+import { kvContract } from "./store-contract-kv.test-helper.js";
 import { limitContract } from "./store-contract-limits.test-helper.js";
 import { logContract } from "./store-contract-log.test-helper.js";
 
@@ -19,8 +21,10 @@ export function storeContract(backend: string, open: () => Promise<Store>): void
       store = undefined;
     });
 
+    dailyContract(fresh);
     followerContract(fresh);
     grantContract(fresh);
+    kvContract(fresh);
     limitContract(fresh);
     logContract(fresh);
   });

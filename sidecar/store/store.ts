@@ -1,7 +1,9 @@
 /** The Store: everything the sidecar remembers, behind one async, protocol-neutral interface. */
 import type {
   AccessToken,
+  DailyDeliveries,
   DeliveryFailure,
+  DeliveryOutcome,
   Destination,
   Followed,
   Follower,
@@ -19,6 +21,14 @@ import type {
 
 /** A failure record as a caller gives it; the store adds the id and the time. */
 export type NewFailure = Omit<DeliveryFailure, "id" | "at">;
+
+/** How a key–value entry is written (see `Store.kvSet`). */
+export interface KvSetOptions {
+  /** Expires this many milliseconds from now; without it, the entry stays until deleted. */
+  ttlMs?: number;
+  /** false: resolves once decided and written, not fsynced (caches). Default true. */
+  durable?: boolean;
+}
 
 /** What `saveFollower` did. */
 export type SaveFollowerResult = "added" | "replaced" | "taken";
@@ -131,21 +141,47 @@ export interface Store {
    * Saves a destination's cursor and retry state, with an optional failure record, unless
    * the destination was removed meanwhile (false). `durable: false` (a cursor moved past a
    * delivered entry) waits for the write, not the fsync: a crash of the process loses
-   * nothing, a power cut may resend the last second of deliveries.
+   * nothing, a power cut may resend the last second of deliveries. `count`: adds one to
+   * today's `dailyDeliveries` in the same step.
    */
   updateDestination(
     d: Destination,
-    opts?: { failure?: NewFailure; durable?: boolean },
+    opts?: { failure?: NewFailure; durable?: boolean; count?: DeliveryOutcome },
   ): Promise<boolean>;
   recordFailure(failure: NewFailure): Promise<void>;
   /** Permanent failures, newest first. */
   failures(limit?: number): Promise<DeliveryFailure[]>;
+  /**
+   * What `updateDestination`'s `count` added up per UTC day: the last `days` days, today
+   * included, oldest first, days without a count as zeros. Only the last 30 days are kept.
+   */
+  dailyDeliveries(days: number): Promise<DailyDeliveries[]>;
 
   // ── inbox: posts from accounts the site follows ───────────────────────────────────
   /** Stores a received post; false if its URI is already stored. */
   addInbox(n: InboxNotice): Promise<boolean>;
   /** Received posts, newest first. */
   inbox(limit?: number): Promise<InboxNotice[]>;
+
+  // ── key–value entries: caches and small protocol state (Fedify's KvStore sits here) ─
+  /** The value at `key`; undefined when absent or expired. */
+  kvGet(key: string): Promise<unknown>;
+  /**
+   * Sets `key` to a JSON value (stored as its JSON form: what you get back is a copy).
+   * `ttlMs`: the entry expires after that long. Bounded: expired entries are pruned at
+   * compaction, and past MAX_KV_ENTRIES the entries expiring soonest are dropped on the
+   * next write; entries without `ttlMs` are never dropped, so their owner bounds them.
+   * `durable: false` as for `claimNonce` (for caches).
+   */
+  kvSet(key: string, value: unknown, opts?: KvSetOptions): Promise<void>;
+  kvDelete(key: string): Promise<void>;
+  /**
+   * Sets `key` to `next` (undefined deletes it) only while its live value deep-equals
+   * `expected` (undefined: absent); false, and nothing written, otherwise.
+   */
+  kvCas(key: string, expected: unknown, next: unknown, opts?: KvSetOptions): Promise<boolean>;
+  /** The live entries whose key starts with `prefix` (every live entry for ""). */
+  kvList(prefix: string): Promise<{ key: string; value: unknown }[]>;
 
   // ── housekeeping ──────────────────────────────────────────────────────────────────
   /** A random secret created on first use and kept (cookie keys); the same value for every caller. */

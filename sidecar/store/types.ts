@@ -202,4 +202,20 @@ export interface SyncState {
   profile?: SiteProfile;
 }
 
+/** Delivery outcomes of one UTC day, counted as they happen: the status page's chart. */
+export interface DailyDeliveries {
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  delivered: number;
+  /** Failed attempts that will be retried. */
+  retried: number;
+  /** Entries refused for good, or that could not be signed: moved past. */
+  refused: number;
+  /** Destinations given up after the give-up horizon. */
+  gaveUp: number;
+}
+
+/** What one send came to, as `DailyDeliveries` counts it. */
+export type DeliveryOutcome = Exclude<keyof DailyDeliveries, "day">;
+
 export type { ManifestNotice, OmbProfile, SiteProfile };

@@ -50,6 +50,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  if (browser) await rm(browser.shotsDir, { recursive: true, force: true });
   await sidecar?.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,6 +1,8 @@
-/** What a compaction may forget: expired nonces, tokens and flows, delivered log entries. */
+/** What a compaction may forget: expired nonces, tokens, flows and key–value entries, delivered log entries. */
 import type { Destination, PendingSubscription, RequestToken } from "../types.js";
+import { expiredDailyOps } from "./daily-deliveries.js";
 import type { TableIndexes } from "./indexes.js";
+import { expiredKvOps } from "./kv-ops.js";
 import type { Op, Tables } from "./tables.js";
 
 const HOUR = 3600_000;
@@ -21,6 +23,7 @@ export function pruneOps(t: Tables, ix: TableIndexes, now = Date.now()): Op[] {
   for (const p of t.values<PendingSubscription>("pending")) {
     if (now - Date.parse(p.createdAt) > PENDING_TTL) ops.push(["pending", p.requestToken, null]);
   }
+  ops.push(...expiredKvOps(t, now), ...expiredDailyOps(t, now));
   let delivered = t.get<number>("meta", "outboundHead") ?? 0;
   for (const d of t.values<Destination>("destinations")) delivered = Math.min(delivered, d.cursor);
   for (const e of ix.log()) {

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import {
   credentialOf,
+  type KvSetOptions,
   type NewFailure,
   type SaveFollowerResult,
   type Store,
@@ -9,7 +10,9 @@ import {
 } from "../store.js";
 import type {
   AccessToken,
+  DailyDeliveries,
   DeliveryFailure,
+  DeliveryOutcome,
   Destination,
   Followed,
   Follower,
@@ -23,7 +26,9 @@ import type {
   RequestToken,
   SyncState,
 } from "../types.js";
+import { countOps, recentDays } from "./daily-deliveries.js";
 import { TableIndexes } from "./indexes.js";
+import { kvEntries, kvMatches, kvValue, kvWriteOps } from "./kv-ops.js";
 import { exchangeOps, failureOp, removeFollowerOps, saveFollowerOps, syncOps } from "./ops.js";
 import { PENDING_TTL, pruneOps } from "./prune.js";
 import type { TableLog } from "./table-log.js";
@@ -244,11 +249,12 @@ export class TableStore implements Store {
 
   async updateDestination(
     d: Destination,
-    opts: { failure?: NewFailure; durable?: boolean } = {},
+    opts: { failure?: NewFailure; durable?: boolean; count?: DeliveryOutcome } = {},
   ): Promise<boolean> {
     if (!this.#t.get("destinations", d.key)) return false; // removed meanwhile
     const ops: Op[] = [["destinations", d.key, d]];
     if (opts.failure) ops.push(failureOp(opts.failure));
+    if (opts.count) ops.push(...countOps(this.#t, opts.count));
     await this.#commit(ops, opts.durable ?? true);
     return true;
   }
@@ -261,6 +267,10 @@ export class TableStore implements Store {
     return [...this.#t.values<DeliveryFailure>("failures")].reverse().slice(0, limit);
   }
 
+  async dailyDeliveries(days: number): Promise<DailyDeliveries[]> {
+    return recentDays(this.#t, days);
+  }
+
   // ── inbox ─────────────────────────────────────────────────────────────────────────
 
   async addInbox(n: InboxNotice): Promise<boolean> {
@@ -271,6 +281,44 @@ export class TableStore implements Store {
 
   async inbox(limit = Number.POSITIVE_INFINITY): Promise<InboxNotice[]> {
     return [...this.#t.values<InboxNotice>("inbox")].reverse().slice(0, limit);
+  }
+
+  // ── key–value entries ─────────────────────────────────────────────────────────────
+
+  async kvGet(key: string): Promise<unknown> {
+    return kvValue(this.#t, key);
+  }
+
+  async kvSet(key: string, value: unknown, opts: KvSetOptions = {}): Promise<void> {
+    if (value === undefined) throw new TypeError(`Store.kvSet: no value for "${key}"`);
+    return this.#kvCommit(kvWriteOps(this.#t, key, value, opts), opts.durable);
+  }
+
+  kvDelete(key: string): Promise<void> {
+    if (this.#t.get("kv", key) === undefined) return Promise.resolve();
+    return this.#commit([["kv", key, null]]);
+  }
+
+  async kvCas(
+    key: string,
+    expected: unknown,
+    next: unknown,
+    opts: KvSetOptions = {},
+  ): Promise<boolean> {
+    if (!kvMatches(this.#t, key, expected)) return false;
+    await this.#kvCommit(kvWriteOps(this.#t, key, next, opts), opts.durable);
+    return true;
+  }
+
+  async kvList(prefix: string): Promise<{ key: string; value: unknown }[]> {
+    return kvEntries(this.#t, prefix);
+  }
+
+  /** As `claimNonce`: a non-durable write is decided now and made durable by the next one. */
+  async #kvCommit(ops: readonly Op[], durable = true): Promise<void> {
+    const written = this.#commit(ops, durable);
+    if (durable) await written;
+    else written.catch(() => undefined);
   }
 
   // ── housekeeping ──────────────────────────────────────────────────────────────────

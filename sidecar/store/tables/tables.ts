@@ -16,6 +16,8 @@ export const TABLES = [
   "nonces",
   "inbox",
   "pending",
+  "kv",
+  "daily",
 ] as const;
 export type TableName = (typeof TABLES)[number];
 
