@@ -116,6 +116,28 @@ export const configSchema = z.strictObject({
       sessionHours: z.number().positive().default(12),
     })
     .prefault({}),
+  /** The ActivityPub wing: the site as a fediverse actor (`@nickname@site-host`). */
+  activitypub: z
+    .strictObject({
+      /**
+       * Serve the actor, WebFinger and NodeInfo, and deliver posts to fediverse followers
+       * (default true: nothing is sent until someone follows, and OMB is unaffected).
+       */
+      enabled: z.boolean().default(true),
+      /** Hold each Follow for the owner to approve or reject (default false: accept at once). */
+      manuallyApprovesFollowers: z.boolean().default(false),
+      /** Mastodon: list the account in its directory (default true). */
+      discoverable: z.boolean().default(true),
+      /** Mastodon: let its search index the posts (default true). */
+      indexable: z.boolean().default(true),
+      /** Actor URLs of the author's other accounts, for moving followers (default none). */
+      alsoKnownAs: z.array(absoluteHttpUrl).max(20).default([]),
+      /** Answer GETs of the actor, posts and collections only when signed (default false). */
+      secureMode: z.boolean().default(false),
+      /** What a post becomes: "Note" (shown in full by Mastodon, default) or "Article". */
+      objectType: z.enum(["Note", "Article"]).default("Note"),
+    })
+    .prefault({}),
   /** Connections the HTTP server holds: so that a crowd of slow clients cannot deny service. */
   limits: z
     .strictObject({

@@ -1,6 +1,7 @@
 /** The `eleventy-federation` command line as a commander program: every command registered. */
 import { Command } from "commander";
 import { registerDeliver } from "./deliver.js";
+import { registerFollowRequests } from "./follow-requests.js";
 import { registerFollowing } from "./following.js";
 import { registerHashPassword } from "./hash-password.js";
 import { registerServe } from "./serve.js";
@@ -21,5 +22,6 @@ export function createProgram(): Command {
   registerSync(program);
   registerStatus(program);
   registerDeliver(program);
+  registerFollowRequests(program);
   return program;
 }

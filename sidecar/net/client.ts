@@ -105,6 +105,16 @@ export class HttpClient {
     return this.#send("POST", url, withType, body, false);
   }
 
+  /** POST a body with its content type (ActivityPub: activity JSON); a redirect is returned, never followed. */
+  post(
+    url: string,
+    body: string,
+    contentType: string,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResponse> {
+    return this.#send("POST", url, { ...headers, "content-type": contentType }, body, false);
+  }
+
   close(): Promise<void> {
     return this.#agent.close();
   }

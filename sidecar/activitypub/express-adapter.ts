@@ -1,0 +1,77 @@
+/**
+ * Fedify on Express 5: the request's raw body (at most 1 MB, Mastodon's cap on incoming
+ * activity JSON) into a WHATWG Request at its public URL, `federation.fetch`, and the
+ * Response back. What Fedify does not route falls through to the next Express handler.
+ * Fedify's @fedify/express targets Express 4, hence these few lines of our own.
+ */
+import express, { type Request as ExpressRequest, type RequestHandler } from "express";
+import { AP_PATHS } from "../../contract/activitypub-paths.js";
+import { underAny } from "../web/security-headers.js";
+import type { ApRuntime } from "./federation.js";
+import { NODEINFO_PATH, publicRequestUrl, WELL_KNOWN_PATHS } from "./urls.js";
+
+/** Largest inbound body (Mastodon refuses activity JSON over 1 MB too). */
+export const AP_BODY_LIMIT = 1024 * 1024;
+
+/** Paths (as the sidecar sees them, base path stripped) that Fedify answers. */
+const AP_PREFIX = `/${AP_PATHS.actor.split("/")[1]}`;
+export const FEDERATION_PATHS = [AP_PREFIX, NODEINFO_PATH, ...WELL_KNOWN_PATHS];
+
+/** The WHATWG Request Fedify gets: public URL, every header, the raw body for POSTs. */
+export function toFetchRequest(req: ExpressRequest, url: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const body = hasBody && Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : undefined;
+  return new Request(url, { method: req.method, headers, body: hasBody ? (body ?? "") : null });
+}
+
+/** A browser asking for the actor gets the site (the author's profile page); others a 406. */
+function notAcceptable(runtime: ApRuntime, request: Request, profileUrl: string): Response {
+  const target = runtime.federation
+    .createContext(request, undefined)
+    .parseUri(new URL(request.url));
+  if (target?.type === "actor") return Response.redirect(profileUrl, 303);
+  return new Response("This address serves ActivityPub JSON (application/activity+json).\n", {
+    status: 406,
+    headers: { "content-type": "text/plain; charset=utf-8", vary: "Accept" },
+  });
+}
+
+/** Express middleware answering the federation paths through `runtime.federation`. */
+export function federationMiddleware(
+  runtime: ApRuntime,
+  opts: { profileUrl: () => string },
+): RequestHandler {
+  const raw = express.raw({ type: () => true, limit: AP_BODY_LIMIT });
+  // Fedify's "nothing here" is answered by the next Express handler (a 404 page, or the site).
+  const passOn = new Response(null, { status: 404 });
+  return (req, res, next) => {
+    if (!underAny(req.path, FEDERATION_PATHS)) return next();
+    raw(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const request = toFetchRequest(req, publicRequestUrl(runtime.urls, req.originalUrl));
+      runtime.federation
+        .fetch(request, {
+          contextData: undefined,
+          onNotFound: () => passOn,
+          // A browser asking for the actor gets the site, the author's profile page.
+          onNotAcceptable: (request) => notAcceptable(runtime, request, opts.profileUrl()),
+        })
+        .then(async (response) => {
+          if (response === passOn) return next();
+          res.status(response.status);
+          response.headers.forEach((value, name) => {
+            res.append(name, value);
+          });
+          res.setHeader("x-content-type-options", "nosniff");
+          const body = req.method === "HEAD" ? null : await response.arrayBuffer();
+          res.end(body ? Buffer.from(body) : undefined);
+        })
+        .catch(next);
+    });
+  };
+}
