@@ -14,8 +14,13 @@ const ENTRY = fileURLToPath(new URL("./stand-in-sidecar.ts", import.meta.url));
 export function startStandInSidecar(dns: Record<string, string[][]>): Promise<SidecarProcess> {
   return startSidecarProcess({
     entry: ENTRY,
-    // many attempts from one test client: lift the per-client limit
-    config: { allowPrivateNetworks: false, subscribe: { maxAttempts: 100_000 } },
+    // Many attempts from one test client, many at once: lift the per-client limits (subscribe
+    // attempts, and connections: the test's kept-alive sockets add up on a slow machine).
+    config: {
+      allowPrivateNetworks: false,
+      subscribe: { maxAttempts: 100_000 },
+      limits: { connectionsPerAddress: 0 },
+    },
     env: { STAND_IN_DNS: JSON.stringify(dns) },
   });
 }
