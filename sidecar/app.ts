@@ -7,7 +7,7 @@ import type { Context } from "./context.js";
 import { hookRoutes } from "./sync/hook-routes.js";
 import { errorHandler, notFound } from "./web/errors.js";
 import { securityHeaders, underAny } from "./web/security-headers.js";
-import { siteStatic } from "./web/site-static.js";
+import { siteNotFound, siteStatic } from "./web/site-static.js";
 
 export interface AppOptions {
   /** A built site to serve from the same process (local use and the demo). */
@@ -45,8 +45,8 @@ export function createApp(ctx: Context, opts: AppOptions = {}): express.Express 
   sidecar.use(hookRoutes(ctx));
   sidecar.use(adminRoutes(ctx));
   app.use(sidecar);
-  if (opts.siteDir) app.use(siteStatic(opts.siteDir));
+  if (opts.siteDir) app.use(siteStatic(opts.siteDir), siteNotFound(opts.siteDir));
   app.use(securityHeaders(), notFound);
-  app.use(errorHandler(ctx.log));
+  app.use(errorHandler(ctx.log, ctx.config.siteUrl));
   return app;
 }

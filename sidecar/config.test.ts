@@ -36,10 +36,13 @@ test("defaults fill in, URLs get their trailing slash, relative paths resolve ag
 
 test("a misspelled key is refused at any depth, naming where it is", () => {
   for (const [raw, where] of [
-    [{ ...base, prot: 1 }, /\(file\): Unrecognized key: "prot"/],
-    [{ ...base, delivery: { concurency: 3 } }, /delivery: Unrecognized key: "concurency"/],
-    [{ ...base, login: { sessionHour: 1 } }, /login: Unrecognized key: "sessionHour"/],
-    [{ ...base, buildHook: { URL: "https://x/" } }, /buildHook: Unrecognized key: "URL"/],
+    [{ ...base, prot: 1 }, /prot: unknown key "prot"\. Did you mean "port"\?/],
+    [{ ...base, delivery: { concurency: 3 } }, /unknown key "concurency" in "delivery"/],
+    [{ ...base, login: { sessionHour: 1 } }, /Did you mean "sessionHours"\?/],
+    [
+      { ...base, buildHook: { URL: "https://x/" } },
+      /buildHook\.URL: unknown key "URL" in "buildHook"/,
+    ],
   ] as const) {
     assert.throws(
       () => parseConfig(raw, "c.json", "/", {}),

@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { configProblems } from "./config-problems.js";
 
 /**
  * The sidecar's configuration: one JSON file with the keys below (all documented in the
@@ -198,8 +199,8 @@ export function parseConfig(
 ): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => `  - ${i.path.join(".") || "(file)"}: ${i.message}`)
+    const problems = configProblems(configSchema, result.error, raw)
+      .map((p) => `  - ${p}`)
       .join("\n");
     throw new ConfigError(`eleventy-federation: invalid config ${source}:\n${problems}`);
   }

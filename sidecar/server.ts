@@ -1,6 +1,7 @@
 /** The composition root: builds the store, clients, wings, worker, syncer and routes, and runs them. */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MANIFEST_PATH } from "../contract/manifest.js";
 import { createApp } from "./app.js";
 import { OwnerSessions } from "./auth/session.js";
 import type { Config } from "./config.js";
@@ -151,6 +152,11 @@ export async function startSidecar(
     { url, siteUrl: config.siteUrl, publicUrl: config.publicUrl, dataFile: config.dataFile },
     "sidecar listening",
   );
+  if (!config.manifest) {
+    log.warn(
+      `no "manifest" in the config: nothing can be synced, so no post reaches a follower. Set it to the published manifest's URL (e.g. "${new URL(MANIFEST_PATH.slice(1), config.siteUrl).href}") or the built file's path, and restart.`,
+    );
+  }
   // Background work: resume every destination's deliveries, and poll the manifest if asked.
   const worker = new DeliveryWorker(ctx);
   worker.start();

@@ -125,7 +125,7 @@ describe("timeline pages", () => {
   });
 
   it("build an empty timeline, with a warning naming the file, when inbox.json is not there yet", async () => {
-    const file = path.join(dir, "nowhere", "inbox.json");
+    const file = path.join(dir, "nowhere-inbox.json");
     const { page, warnings } = await build({ inbox: { file } });
     assert.equal(warnings.length, 1);
     assert.ok(warnings[0]?.includes(file), warnings[0]);

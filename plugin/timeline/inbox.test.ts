@@ -108,8 +108,15 @@ describe("readInbox from a file", () => {
     assert.deepEqual(warnings, []);
   });
 
-  it("gives no inbox and a warning naming the file when it does not exist yet", async () => {
-    const file = path.join(dir, "missing", "inbox.json");
+  it("gives no inbox, and no warning, on a first start (neither the file nor its folder exist)", async () => {
+    const file = path.join(dir, "never-created", "inbox.json");
+    const { warnings, warn } = collectWarnings();
+    assert.equal(await readInbox({ kind: "file", path: file }, { warn }), null);
+    assert.deepEqual(warnings, []);
+  });
+
+  it("gives no inbox and a warning naming the file when its folder exists but it does not", async () => {
+    const file = path.join(dir, "missing-inbox.json");
     const { warnings, warn } = collectWarnings();
     assert.equal(await readInbox({ kind: "file", path: file }, { warn }), null);
     assert.equal(warnings.length, 1);

@@ -1,5 +1,5 @@
 /** Reads the sidecar's inbox export at build time, from its file or its signed GET /admin/inbox.json. */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { signHook } from "../../contract/hook-signature.js";
 import {
@@ -36,12 +36,22 @@ export interface ReadInboxOptions {
   timeoutMs?: number;
 }
 
-/** The inbox, or null when the file does not exist yet (a warning says so). */
+/**
+ * The inbox, or null when the file does not exist yet (a warning says so, unless its folder
+ * does not exist either: a first start, before any sidecar ran).
+ */
 export async function readInbox(
   source: InboxSource,
   opts: ReadInboxOptions,
 ): Promise<InboxExport | null> {
   return source.kind === "file" ? readInboxFile(source.path, opts) : fetchInbox(source, opts);
+}
+
+async function isFolder(dir: string): Promise<boolean> {
+  return stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 async function readInboxFile(file: string, opts: ReadInboxOptions): Promise<InboxExport | null> {
@@ -52,6 +62,9 @@ async function readInboxFile(file: string, opts: ReadInboxOptions): Promise<Inbo
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
+      // Its folder missing too: no sidecar has run with this data folder yet (a first
+      // start builds before the sidecar runs), so there is nothing to warn about.
+      if (!(await isFolder(path.dirname(full)))) return null;
       opts.warn(
         `eleventy-federation: option "inbox.file": ${full} does not exist yet, so the timeline is empty. ` +
           "The sidecar writes it after the first follow or received notice; check the path if it should be there.",

@@ -1,29 +1,10 @@
 /** NodeInfo 2.1: what software this is, the one user, how many posts the site has. */
-import { readFileSync } from "node:fs";
 import type { Federation } from "@fedify/fedify";
 import type { Context } from "../context.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
 import type { ApUrls } from "./urls.js";
 
-const NAME = "eleventy-federation";
-
-/**
- * Our version from package.json, found by walking up from this file (the source tree and
- * the built `dist/` sit at different depths below it).
- */
-function ownVersion(): string {
-  let dir = new URL(".", import.meta.url);
-  for (let up = 0; up < 6; up++, dir = new URL("..", dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8"));
-      if (pkg?.name === NAME && typeof pkg.version === "string") return pkg.version;
-    } catch {
-      // no package.json at this level: go up
-    }
-  }
-  return "0.0.0";
-}
-
-const VERSION = ownVersion();
+const NAME = PACKAGE_NAME;
 
 export function registerNodeInfo(federation: Federation<void>, ctx: Context, urls: ApUrls): void {
   federation.setNodeInfoDispatcher(urls.nodeInfo, async () => {

@@ -1,5 +1,6 @@
 /** The `eleventy-federation` command line as a commander program: every command registered. */
 import { Command } from "commander";
+import { VERSION } from "../version.js";
 import { registerDeliver } from "./deliver.js";
 import { registerFollowRequests } from "./follow-requests.js";
 import { registerFollowing } from "./following.js";
@@ -14,6 +15,7 @@ export function createProgram(): Command {
     .description(
       "Federation sidecar for an Eleventy site: OpenMicroBlogging 0.1 in both directions.",
     )
+    .version(VERSION, "-V, --version", "print the version and exit")
     .showHelpAfterError();
   registerServe(program);
   registerHashPassword(program);

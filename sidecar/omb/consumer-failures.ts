@@ -11,7 +11,7 @@ import { DiscoveryError, type DiscoveryStep } from "./discovery/yadis.js";
  * declined; 502: their service failed us; 503: our own site is not ready.
  */
 
-const TRY_AGAIN = "Go back to the site and start the subscription again.";
+const TRY_AGAIN = "Start the subscription again from the site's subscribe form.";
 
 export function notAUrl(value: string): PageError {
   return new PageError(

@@ -32,10 +32,12 @@ export class ProtocolError extends Error {
   }
 }
 
-export function renderPageError(e: PageError): string {
+/** The page for a PageError; with `siteUrl`, it ends with a link back to the site. */
+export function renderPageError(e: PageError, siteUrl?: string): string {
+  const back = siteUrl ? html`<p><a href="${siteUrl}">Back to the site</a></p>` : "";
   return page(
     e.title,
-    html`<h1>${e.title}</h1><p class="step">Step that failed: ${e.step}</p><p class="error">${e.detail}</p><p>${e.advice}</p>`,
+    html`<h1>${e.title}</h1><p class="step">Step that failed: ${e.step}</p><p class="error">${e.detail}</p><p>${e.advice}</p>${back}`,
   );
 }
 
@@ -52,7 +54,7 @@ export const notFound: RequestHandler = (_req, _res, next) => {
 };
 
 /** Express error middleware: never a stack trace, never a 500 for bad input. */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+export function errorHandler(log: Logger, siteUrl?: string): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof ProtocolError) {
@@ -95,6 +97,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         "Try again later.",
       );
     }
-    res.status(e.status).type("html").send(renderPageError(e));
+    res.status(e.status).type("html").send(renderPageError(e, siteUrl));
   };
 }

@@ -74,3 +74,26 @@ export function siteStatic(root: string): express.RequestHandler {
     );
   };
 }
+
+/**
+ * The site's own not-found page: for a GET or HEAD no route and no file answered, the built
+ * site's `404.html` (as static hosts serve it) with status 404; without one, the sidecar's.
+ */
+export function siteNotFound(root: string): express.RequestHandler {
+  return (req, res, next) => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || !req.accepts("html")) {
+      next();
+      return;
+    }
+    const file = path.join(root, "404.html");
+    leavesRoot(root, "/404.html").then(
+      (outside) => {
+        if (outside) return next();
+        res.status(404).sendFile(file, { headers: { "Cache-Control": "no-cache" } }, (e) => {
+          if (e && !res.headersSent) next();
+        });
+      },
+      (e: unknown) => next(e),
+    );
+  };
+}
