@@ -25,5 +25,22 @@ export function createProgram(): Command {
   registerStatus(program);
   registerDeliver(program);
   registerFollowRequests(program);
+  for (const group of program.commands) showDefaultOptions(group);
   return program;
+}
+
+/**
+ * `subscribers --help` and the like: a group whose default command is `list` shows that
+ * command's options too (`--json`, `--config`), since `subscribers --json` runs it.
+ */
+function showDefaultOptions(group: Command): void {
+  const list = group.commands.find((c) => c.name() === "list");
+  if (!list) return;
+  group.addHelpText("after", () => {
+    const options = list
+      .createHelp()
+      .visibleOptions(list)
+      .map((o) => `  ${o.flags.padEnd(22)} ${o.description}`);
+    return `\nWithout a command it runs \`${group.name()} list\`, whose options are:\n${options.join("\n")}`;
+  });
 }
