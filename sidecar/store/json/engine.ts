@@ -1,6 +1,4 @@
 /** The JSON backend's durable tables: a lowdb snapshot plus an append-only journal. */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { Low } from "lowdb";
 import type { TableLog } from "../tables/table-log.js";
 import { type Op, SCHEMA_VERSION, type Snapshot, Tables } from "../tables/tables.js";
@@ -8,7 +6,7 @@ import { DurableJsonFile } from "./durable-json-file.js";
 import { JournalFile } from "./journal-file.js";
 import { acquireLock } from "./lock.js";
 import { type JournalRecord, migrateToCurrent } from "./migrate.js";
-import { copyPrivate, PRIVATE_DIR_MODE } from "./private-files.js";
+import { copyPrivate, makeDataFolder } from "./private-files.js";
 
 export interface EngineOptions {
   /** fdatasync each journal write before acknowledging it (default true). */
@@ -62,7 +60,7 @@ export class Engine implements TableLog {
     const engine = new Engine(opts);
     if (opts.readOnly) engine.#readOnly = true;
     else {
-      await mkdir(path.dirname(dataFile), { recursive: true, mode: PRIVATE_DIR_MODE });
+      await makeDataFolder(dataFile);
       engine.#release = await acquireLock(dataFile);
     }
     try {
