@@ -81,19 +81,19 @@ export function readXrds(
 
 /** Parses and checks the root; returns the XRD elements in document order. */
 function parseXrds(xml: string, url: string): Element[] {
-  // The DOM parse is synchronous and can be made to cost minutes: bound it first.
-  try {
-    checkXmlCost(xml, XRDS_LIMITS, `the XRDS at ${url}`);
-  } catch (err) {
-    if (err instanceof MarkupLimitError) throw new XrdsError("too-costly", `${err.message}.`);
-    throw err;
-  }
   // XRDS never needs a DTD; refusing it up front rules out entity-expansion attacks.
   if (/<!DOCTYPE/i.test(xml)) {
     throw new XrdsError(
       "doctype",
       `${url} contains a DOCTYPE declaration, which is refused (entity-expansion risk); the remote site must serve its XRDS without one.`,
     );
+  }
+  // The DOM parse is synchronous and can be made to cost minutes: bound it before parsing.
+  try {
+    checkXmlCost(xml, XRDS_LIMITS, `the XRDS at ${url}`);
+  } catch (err) {
+    if (err instanceof MarkupLimitError) throw new XrdsError("too-costly", `${err.message}.`);
+    throw err;
   }
   let problem: string | undefined;
   let doc: Document;

@@ -26,6 +26,7 @@ const FIXTURES = [
 
 const CODES: readonly XrdsErrorCode[] = [
   "not-xml",
+  "too-costly",
   "doctype",
   "not-xrds",
   "no-entry-xrd",
