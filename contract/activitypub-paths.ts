@@ -27,6 +27,9 @@ export const AP_PATHS = {
 
 export type ApPath = keyof typeof AP_PATHS;
 
+/** NodeInfo 2.1 under the sidecar's base URL; `/.well-known/nodeinfo` links to it. */
+export const NODEINFO_PATH = "/nodeinfo/2.1";
+
 /** The absolute URL of one AP document; the base's own path is kept (`https://host/fed/`). */
 export function apUrl(
   sidecarUrl: string,

@@ -1,5 +1,11 @@
-/** The Eleventy plugin: outputs, timeline, Yadis tags, shortcodes and deploy hook; the package's exports. */
+/** The Eleventy plugin: outputs, timeline, discovery tags (Yadis, ActivityPub), shortcodes and deploy hook; the package's exports. */
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
+import {
+  activityPubHeadTags,
+  addActivityPubOutputs,
+  apDiscovery,
+  injectActivityPubHead,
+} from "./activitypub-discovery.js";
 import type { BuildEvent, EleventyConfig } from "./eleventy-types.js";
 import { renderHCard } from "./hcard.js";
 import { notifyDeployHook } from "./hook.js";
@@ -49,6 +55,9 @@ export default function eleventyFederation(
   addOutputs(eleventyConfig, options, () => index, shortLinkPages);
   addTimeline(eleventyConfig, options, timeline);
   addWidgetStylesheet(eleventyConfig, options);
+  const discovery = options.activitypub ? apDiscovery(options) : null;
+  if (discovery) addActivityPubOutputs(eleventyConfig, discovery, warn);
+  const apTags = discovery ? activityPubHeadTags(discovery) : null;
 
   const headTags = yadisHeadTags({
     xrdsUrl: absoluteUrl(options.siteUrl, XRDS_PATH),
@@ -61,12 +70,12 @@ export default function eleventyFederation(
     const tagged = injectYadisHead(content, headTags);
     if (tagged === null) {
       warn(
-        `eleventy-federation: the home page ${outputPath} has no <head>; add one so the Yadis tag can go in.`,
+        `eleventy-federation: the home page ${outputPath} has no <head>; add one so the discovery tags can go in.`,
       );
       return content;
     }
     homePageTagged = true;
-    return tagged;
+    return apTags ? (injectActivityPubHead(tagged, apTags) ?? tagged) : tagged;
   });
   eleventyConfig.on("eleventy.after", async (event) => {
     // Before the hook: the sidecar may fetch a short link as soon as it hears of the build.
@@ -100,6 +109,12 @@ export default function eleventyFederation(
 Object.defineProperty(eleventyFederation, "eleventyPackage", { value: "eleventy-federation" });
 Object.defineProperty(eleventyFederation, "eleventyPluginOptions", { value: { unique: true } });
 
+export {
+  activityPubHeadTags,
+  staticHostMeta,
+  staticNodeInfo,
+  staticWebfinger,
+} from "./activitypub-discovery.js";
 export { renderHCard } from "./hcard.js";
 export { buildManifest, manifestProfile } from "./manifest.js";
 export {

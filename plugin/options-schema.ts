@@ -152,6 +152,7 @@ export const optionsSchema = options(
     noticeTemplate: noticeTemplate.optional(),
     shortLinkPrefix: pagePath("/s/", 'use "/s/" or another short path of your own').optional(),
     shortLinks: boolean.optional(),
+    activitypub: boolean.optional(),
     openid: options(
       // `server` may not be "": a delegation needs somewhere to go.
       {

@@ -60,6 +60,15 @@ export const DEFAULT_OPTIONS = {
    * then stands for the post's own URL.
    */
   shortLinks: true,
+  /**
+   * The site as a fediverse account, `@<nickname>@<site host>`, whose actor the sidecar serves
+   * at `<sidecarUrl>/ap/users/<nickname>`. true: the home page links the actor
+   * (`rel="alternate"` as application/activity+json, and `rel="me"`), and the build writes
+   * static fallbacks for hosts that cannot forward to the sidecar: `/.well-known/webfinger`
+   * (this account's JRD, whatever the query), `/.well-known/host-meta` and
+   * `/.well-known/nodeinfo` (docs/activitypub-hosting.md). false: none of them.
+   */
+  activitypub: true,
   /** OpenID 1.x delegation links on the home page: `{ server, delegate }`; null = none. */
   openid: null as { server: string; delegate?: string } | null,
   /**
@@ -127,6 +136,7 @@ export interface ResolvedOptions extends ResolvedTimelineOptions {
   noticeTemplate: string;
   shortLinkPrefix: string;
   shortLinks: boolean;
+  activitypub: boolean;
   openid: { server: string; delegate: string } | null;
   hook: { url: string; secretEnv: string } | null;
   widgets: ResolvedWidgetOptions;
@@ -171,6 +181,7 @@ export function resolveOptions(user: unknown): ResolvedOptions {
     noticeTemplate: u.noticeTemplate ?? DEFAULT_OPTIONS.noticeTemplate,
     shortLinkPrefix: slashed(u.shortLinkPrefix ?? DEFAULT_OPTIONS.shortLinkPrefix),
     shortLinks: u.shortLinks ?? DEFAULT_OPTIONS.shortLinks,
+    activitypub: u.activitypub ?? DEFAULT_OPTIONS.activitypub,
     openid: u.openid ? { server: u.openid.server, delegate: u.openid.delegate ?? "" } : null,
     hook: u.hook
       ? {

@@ -1,4 +1,4 @@
-/** The home page's Yadis discovery tags (X-XRDS-Location, OpenID delegation), inserted into its head. */
+/** The home page's Yadis discovery tags (X-XRDS-Location, OpenID delegation), and how tags go into a head. */
 import escapeHtml from "escape-html";
 
 export interface YadisHeadOptions {
@@ -26,6 +26,11 @@ export function yadisHeadTags({ xrdsUrl, openid }: YadisHeadOptions): string {
  */
 export function injectYadisHead(html: string, tags: string): string | null {
   if (/<meta[^>]+http-equiv=["']?x-xrds-location/i.test(html)) return html;
+  return insertIntoHead(html, tags);
+}
+
+/** `tags` at the end of the page's head (or right after its opening tag); null without a head. */
+export function insertIntoHead(html: string, tags: string): string | null {
   const close = html.search(/<\/head\s*>/i);
   if (close !== -1) return `${html.slice(0, close)}${tags}\n${html.slice(close)}`;
   const open = /<head\b[^>]*>/i.exec(html);

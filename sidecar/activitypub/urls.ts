@@ -1,9 +1,8 @@
 /** Where the ActivityPub wing lives: Fedify's URI templates under the sidecar's base path, the origins. */
-import { AP_PATHS, type ApPath } from "../../contract/activitypub-paths.js";
+import { AP_PATHS, type ApPath, NODEINFO_PATH } from "../../contract/activitypub-paths.js";
 import type { Config } from "../config.js";
 
-/** NodeInfo's document; `/.well-known/nodeinfo` (fixed by Fedify) links to it. */
-export const NODEINFO_PATH = "/nodeinfo/2.1";
+export { NODEINFO_PATH };
 /** Paths at the host's root whatever the base path: WebFinger and NodeInfo discovery. */
 export const WELL_KNOWN_PATHS = ["/.well-known/webfinger", "/.well-known/nodeinfo"] as const;
 
