@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseRetryAfter, retryDelayMs } from "./backoff.js";
+import { exponentialSchedule, mastodonSchedule, parseRetryAfter, retryDelayMs } from "./backoff.js";
 
 const policy = { baseDelayMs: 1000, maxDelayMs: 60_000 };
 
@@ -37,4 +37,34 @@ test("Retry-After parses delay-seconds and HTTP dates, and ignores junk", () => 
   assert.equal(parseRetryAfter("soon", now), undefined);
   assert.equal(parseRetryAfter("-5", now), undefined);
   assert.equal(parseRetryAfter(undefined, now), undefined);
+});
+
+test("the Mastodon-like schedule: (n−1)⁴ + 15 s plus jitter, about 2.1 days over 16 retries", () => {
+  const s = mastodonSchedule();
+  const low = { random: () => 0 };
+  assert.equal(s.delayMs(1, low), 15_000);
+  assert.equal(s.delayMs(2, low), 16_000);
+  assert.equal(s.delayMs(3, { random: () => 0.5 }), (16 + 15 + 45) * 1000);
+  let total = 0;
+  for (let n = 1; n <= 16; n++) total += s.delayMs(n, low);
+  assert.ok(total / 86_400_000 > 2 && total / 86_400_000 < 2.2, `${total / 86_400_000} days`);
+  let most = 0;
+  for (let n = 1; n <= 16; n++) most += s.delayMs(n, { random: () => 0.999 });
+  assert.ok(most - total < 3 * 3_600_000, "jitter adds at most ~1 h over the whole curve");
+  assert.equal(s.maxAttempts, 17);
+  assert.equal(s.delayMs(1, { ...low, retryAfterMs: 3_600_000 }), 3_600_000, "Retry-After floor");
+  assert.equal(s.delayMs(1, { ...low, retryAfterMs: 9e12 }), 86_400_000, "capped at a day");
+});
+
+test("the Mastodon-like schedule scales: a 0.015 s first delay is a thousandth of it", () => {
+  const s = mastodonSchedule(0.015);
+  assert.equal(s.delayMs(1, { random: () => 0 }), 15);
+  assert.equal(s.delayMs(5, { random: () => 0 }), Math.floor((256 + 15) * 1));
+});
+
+test("the exponential schedule is retryDelayMs with the configured horizon", () => {
+  const s = exponentialSchedule(policy, 7);
+  assert.equal(s.delayMs(4, { random: () => 0.999999 }), 7999);
+  assert.equal(s.giveUpAfterDays, 7);
+  assert.equal(s.maxAttempts, undefined);
 });

@@ -2,7 +2,7 @@
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryFailure, Destination, OutboundEntry } from "../store/types.js";
-import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
+import type { RetrySchedule } from "./backoff.js";
 import type { SendResult } from "./transport.js";
 
 const DAY_MS = 86_400_000;
@@ -10,8 +10,10 @@ const DAY_MS = 86_400_000;
 export interface RecordDeps {
   store: Store;
   log: Logger;
-  policy: BackoffPolicy;
-  giveUpAfterDays: number;
+  /** How a destination of each protocol is retried and given up. */
+  scheduleFor(protocol: Destination["protocol"]): RetrySchedule;
+  /** How long a destination left without followers is parked. */
+  parkMs: number;
   random: () => number;
 }
 
@@ -58,7 +60,7 @@ export async function recordOutcome(
     case "gone":
       // The store drops a destination with its last follower, so this one has none left
       // yet still exists: park it rather than spin on it.
-      return { next: false, count: "gone", retryAt: Date.now() + deps.policy.maxDelayMs };
+      return { next: false, count: "gone", retryAt: Date.now() + deps.parkMs };
     case "retry":
       return failed(deps, d, entry, result);
   }
@@ -94,11 +96,15 @@ async function failed(
     failingSince,
     lastError: result.error,
   };
-  if (now - Date.parse(failingSince) >= deps.giveUpAfterDays * DAY_MS) {
-    const days = deps.giveUpAfterDays;
+  const schedule = deps.scheduleFor(d.protocol);
+  const days = Math.round(((now - Date.parse(failingSince)) / DAY_MS) * 10) / 10;
+  if (
+    now - Date.parse(failingSince) >= schedule.giveUpAfterDays * DAY_MS ||
+    attempts >= (schedule.maxAttempts ?? Number.POSITIVE_INFINITY)
+  ) {
     deps.log.error(
       { destination: d.key, seq: entry.seq, attempts, failingSince, error: result.error },
-      `delivery given up: the destination failed for ${days} days`,
+      `delivery given up: the destination failed ${attempts} times over ${days} days`,
     );
     await deps.store.updateDestination(
       { ...failing, gaveUpAt: new Date(now).toISOString() },
@@ -115,7 +121,7 @@ async function failed(
     );
     return { next: false, count: "gaveUp" };
   }
-  const delay = retryDelayMs(attempts, deps.policy, {
+  const delay = schedule.delayMs(attempts, {
     random: deps.random,
     ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
   });

@@ -1,5 +1,7 @@
 /** The seam between the protocol-neutral delivery worker and each protocol's wire code. */
+
 import type { Destination, NewOutboundEntry, OutboundEntry, Protocol } from "../store/types.js";
+import type { RetrySchedule } from "./backoff.js";
 
 /**
  * What a transport makes of an entry, asked by the sync plan before it is appended and by
@@ -24,6 +26,8 @@ export type SendResult =
 
 export interface Transport {
   readonly protocol: Protocol;
+  /** How this protocol's failing destinations are retried (default: `delivery`'s backoff). */
+  readonly retry?: RetrySchedule;
   verdict(entry: NewOutboundEntry): Verdict;
   send(destination: Destination, entry: OutboundEntry): Promise<SendResult>;
 }

@@ -4,7 +4,7 @@ import type { SidecarEvents } from "../events.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
 import type { Destination, OutboundEntry } from "../store/types.js";
-import type { BackoffPolicy } from "./backoff.js";
+import { type BackoffPolicy, exponentialSchedule } from "./backoff.js";
 import { DueTimer } from "./due-timer.js";
 import { KeyQueue } from "./key-queue.js";
 import { caughtUp, type RecordDeps, recordOutcome } from "./record.js";
@@ -97,8 +97,10 @@ export class DeliveryWorker {
     this.#recordDeps = {
       store: deps.store,
       log: deps.log,
-      policy: this.#policy,
-      giveUpAfterDays: d.giveUpAfterDays,
+      scheduleFor: (protocol) =>
+        deps.transports.get(protocol)?.retry ??
+        exponentialSchedule(this.#policy, d.giveUpAfterDays),
+      parkMs: this.#policy.maxDelayMs,
       random: opts.random ?? Math.random,
     };
   }

@@ -2,6 +2,7 @@
 import { OMB_SUCCESS_BODY } from "../../../protocol/omb/constants.js";
 import { parseRetryAfter } from "../../delivery/backoff.js";
 import { FetchError, type HttpResponse } from "../../net/client.js";
+import { excerpt } from "../../net/excerpt.js";
 
 /**
  * What one push (postNotice or updateProfile) to a destination came to. The policy
@@ -23,14 +24,6 @@ export type Outcome =
 
 /** StatusNet 0.9's answer to a notice URI it already stored (OMB.md §4 error table). */
 const DUPLICATE_NOTICE = /duplicate notice/i;
-
-/** Longest piece of a response body kept in errors and logs. */
-const BODY_EXCERPT_CHARS = 300;
-
-export function excerpt(body: string): string {
-  const flat = body.replace(/\s+/g, " ").trim();
-  return flat.length > BODY_EXCERPT_CHARS ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…` : flat;
-}
 
 export function classifyResponse(res: HttpResponse, now = Date.now()): Outcome {
   const { status } = res;
