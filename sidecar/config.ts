@@ -104,6 +104,12 @@ export const configSchema = z.strictObject({
        * an unsigned request could name someone else's key and use up their allowance.
        */
       pushesPerMinute: z.number().int().min(1).default(600),
+      /**
+       * ActivityPub inbox POSTs one client address may send per minute (default 3000: one
+       * big instance delivers from few addresses). Past it: 429 with Retry-After, which
+       * senders retry; checked before the body is read or a signature checked.
+       */
+      activitiesPerMinute: z.number().int().min(1).default(3000),
     })
     .prefault({}),
   /** The owner's login on the sidecar (authorize page, status page). */
@@ -137,6 +143,19 @@ export const configSchema = z.strictObject({
       secureMode: z.boolean().default(false),
       /** What a post becomes: "Note" (shown in full by Mastodon, default) or "Article". */
       objectType: z.enum(["Note", "Article"]).default("Note"),
+      /**
+       * First retry delay of a failing inbox (default 15 s): later ones follow Mastodon's
+       * curve ((n−1)⁴ + 15 s, scaled by this ÷ 15), given up after 16 retries (~2.1 days).
+       */
+      firstRetrySeconds: z.number().positive().default(15),
+      /**
+       * The signature scheme tried first at an inbox not seen yet (default draft-cavage, what
+       * every server verifies; "rfc9421" for RFC 9421 first). A 400/401 tries the other once,
+       * and the one an origin took is used there next.
+       */
+      firstKnock: z
+        .enum(["draft-cavage-http-signatures-12", "rfc9421"])
+        .default("draft-cavage-http-signatures-12"),
     })
     .prefault({}),
   /** Connections the HTTP server holds: so that a crowd of slow clients cannot deny service. */

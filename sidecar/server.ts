@@ -2,6 +2,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MANIFEST_PATH } from "../contract/manifest.js";
+import { activitypubWing } from "./activitypub/wing.js";
 import { createApp } from "./app.js";
 import { OwnerSessions } from "./auth/session.js";
 import type { Config } from "./config.js";
@@ -26,11 +27,10 @@ import { Syncer } from "./sync/syncer.js";
 import { createLimitedServer } from "./web/connection-limits.js";
 import type { Wing } from "./wing.js";
 
-/** The protocols this sidecar speaks: one line per wing. */
-// TODO(lead): add `activitypubWing(<the outbound transport factory from
-// sidecar/activitypub/outbound/transport.ts>)` (sidecar/activitypub/wing.ts) once that
-// transport exists, left out when `config.activitypub.enabled` is false.
-const WINGS: readonly Wing[] = [ombWing];
+/** The protocols this sidecar speaks: one line per wing (ActivityPub unless switched off). */
+export function configuredWings(config: Config): readonly Wing[] {
+  return config.activitypub.enabled ? [ombWing, activitypubWing()] : [ombWing];
+}
 
 /** The sidecar could not listen where its config says: the message says why and what to do. */
 export class ListenError extends Error {
@@ -70,7 +70,7 @@ export function composeSidecar(
   log: Logger,
   opts: { wings?: readonly Wing[]; http?: HttpClient } = {},
 ): Context & { closeClients(): Promise<void> } {
-  const wings = opts.wings ?? WINGS;
+  const wings = opts.wings ?? configuredWings(config);
   const http = opts.http ?? createHttp(config);
   const siteHttp = createSiteHttp();
   const events = createEvents();
@@ -175,6 +175,7 @@ export async function startSidecar(
       timeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
       stopBackground: async () => {
         await poller.stop();
+        for (const wing of ctx.wings.values()) wing.stop?.(ctx);
         await ctx.syncer.idle();
         await worker.stop();
       },

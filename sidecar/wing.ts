@@ -18,4 +18,6 @@ export interface Wing {
   unfollowed(ctx: Context, account: Followed): Promise<void>;
   /** Adds the protocol's signed commands to `POST /hooks/command`. */
   commands?(commands: HookCommands): void;
+  /** Stops the wing's own background work (timers, retries) at shutdown. */
+  stop?(ctx: Context): void;
 }

@@ -4,11 +4,11 @@
  * profile URL). Fedify serves it as application/activity+json.
  */
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Endpoints, Image, Person, PropertyValue } from "@fedify/vocab";
+import type { Person } from "@fedify/vocab";
 import type { Context } from "../context.js";
 import type { SiteProfile } from "../store/types.js";
-import { html } from "../web/page.js";
 import { actorKeyPair } from "./actor-key.js";
+import { sitePerson } from "./person.js";
 import type { ApUrls } from "./urls.js";
 
 /** The site's nickname when `identifier` names its actor, else null. */
@@ -20,69 +20,16 @@ export async function siteActor(
   return profile && profile.nickname === identifier ? { nickname: identifier, profile } : null;
 }
 
-function absoluteUrl(s: string): URL | null {
-  return /^https?:\/\//i.test(s) && URL.canParse(s) ? new URL(s) : null;
-}
-
-/** A profile link as Mastodon shows it: a PropertyValue whose HTML links with rel="me". */
-function linkField(name: string, url: URL): PropertyValue {
-  const text = (url.host + url.pathname).replace(/\/$/, "");
-  const value = html`<a href="${url.href}" rel="me nofollow noopener noreferrer" target="_blank">${text}</a>`;
-  return new PropertyValue({ name, value: value.toString() });
-}
-
-/** The bio as HTML: it is plain text in the manifest, so escaped, with its line breaks kept. */
-export function summaryHtml(bio: string): string | null {
-  const paragraphs = bio
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-  if (paragraphs.length === 0) return null;
-  return paragraphs.map((p) => html`<p>${p}</p>`.toString().replaceAll("\n", "<br>")).join("");
-}
-
-async function buildPerson(
+/** The served Person: in secure mode, an unsigned GET gets only the key (as Mastodon's authorized fetch). */
+async function servedPerson(
   ctx: Context,
   fctx: RequestContext<void>,
   nickname: string,
   profile: SiteProfile,
-  urls: ApUrls,
 ): Promise<Person> {
-  const ap = ctx.config.activitypub;
   const keys = await fctx.getActorKeyPairs(nickname);
-  const base = {
-    id: fctx.getActorUri(nickname),
-    preferredUsername: nickname,
-    inbox: fctx.getInboxUri(nickname),
-    outbox: new URL(urls.webOrigin + urls.template("outbox").replace("{identifier}", nickname)),
-    endpoints: new Endpoints({ sharedInbox: fctx.getInboxUri() }),
-    publicKey: keys[0]?.cryptographicKey ?? null,
-    assertionMethods: keys.map((k) => k.multikey),
-  };
-  // Secure mode: an unsigned GET gets only what verifying our signatures needs (the key),
-  // as Mastodon's authorized-fetch mode does; everything else needs a signed GET.
-  if (ap.secureMode && !(await fctx.getSignedKey())) return new Person(base);
-  const site = absoluteUrl(profile.profile);
-  const homepage = absoluteUrl(profile.homepage);
-  const avatar = absoluteUrl(profile.avatar);
-  const attachments = [
-    ...(site ? [linkField("Website", site)] : []),
-    ...(homepage && homepage.href !== site?.href ? [linkField("Homepage", homepage)] : []),
-  ];
-  return new Person({
-    ...base,
-    name: profile.fullname || nickname,
-    summary: summaryHtml(profile.bio),
-    url: site,
-    icon: avatar ? new Image({ url: avatar }) : null,
-    followers: fctx.getFollowersUri(nickname),
-    following: fctx.getFollowingUri(nickname),
-    manuallyApprovesFollowers: ap.manuallyApprovesFollowers,
-    discoverable: ap.discoverable,
-    indexable: ap.indexable,
-    aliases: ap.alsoKnownAs.map((u) => new URL(u)),
-    attachments,
-  });
+  const keyOnly = ctx.config.activitypub.secureMode && !(await fctx.getSignedKey());
+  return sitePerson({ config: ctx.config, nickname, profile, keys, keyOnly });
 }
 
 /** Registers the actor, its keys and its WebFinger mapping on `federation`. */
@@ -90,7 +37,7 @@ export function registerActor(federation: Federation<void>, ctx: Context, urls: 
   federation
     .setActorDispatcher(urls.template("actor") as "{identifier}", async (fctx, identifier) => {
       const site = await siteActor(ctx, identifier);
-      return site ? buildPerson(ctx, fctx, site.nickname, site.profile, urls) : null;
+      return site ? servedPerson(ctx, fctx, site.nickname, site.profile) : null;
     })
     .setKeyPairsDispatcher(async (_fctx, identifier) =>
       (await siteActor(ctx, identifier)) ? [await actorKeyPair(ctx.store)] : [],

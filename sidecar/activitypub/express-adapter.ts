@@ -29,16 +29,36 @@ export function toFetchRequest(req: ExpressRequest, url: string): Request {
   return new Request(url, { method: req.method, headers, body: hasBody ? (body ?? "") : null });
 }
 
-/** A browser asking for the actor gets the site (the author's profile page); others a 406. */
-function notAcceptable(runtime: ApRuntime, request: Request, profileUrl: string): Response {
+/** A browser asking for the actor gets the site, for a post its page; others a 406. */
+async function notAcceptable(
+  runtime: ApRuntime,
+  request: Request,
+  profileUrl: string,
+): Promise<Response> {
   const target = runtime.federation
     .createContext(request, undefined)
     .parseUri(new URL(request.url));
   if (target?.type === "actor") return Response.redirect(profileUrl, 303);
+  if (target?.type === "object") {
+    const post = await runtime.posts.byKey(target.values.id ?? "");
+    if (post?.kind === "post") return Response.redirect(post.notice.url, 303);
+  }
   return new Response("This address serves ActivityPub JSON (application/activity+json).\n", {
     status: 406,
     headers: { "content-type": "text/plain; charset=utf-8", vary: "Accept" },
   });
+}
+
+/** Whether an answer's JSON is a Tombstone (only small bodies can be: no parse of the rest). */
+function isTombstone(body: ArrayBuffer): boolean {
+  if (body.byteLength > 4096) return false;
+  const text = Buffer.from(body).toString("utf8");
+  if (!text.includes("Tombstone")) return false;
+  try {
+    return (JSON.parse(text) as { type?: unknown }).type === "Tombstone";
+  } catch {
+    return false;
+  }
 }
 
 /** Express middleware answering the federation paths through `runtime.federation`. */
@@ -68,8 +88,10 @@ export function federationMiddleware(
             res.append(name, value);
           });
           res.setHeader("x-content-type-options", "nosniff");
-          const body = req.method === "HEAD" ? null : await response.arrayBuffer();
-          res.end(body ? Buffer.from(body) : undefined);
+          const body = await response.arrayBuffer();
+          // A removed post's object is its Tombstone, answered 410 Gone (as Mastodon does).
+          if (response.status === 200 && isTombstone(body)) res.status(410);
+          res.end(req.method === "HEAD" ? undefined : Buffer.from(body));
         })
         .catch(next);
     });

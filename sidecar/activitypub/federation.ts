@@ -14,6 +14,8 @@ import { FollowRequests } from "./follow-requests.js";
 import { registerInbox } from "./inbox.js";
 import { StoreKvStore } from "./kv-store.js";
 import { registerNodeInfo } from "./nodeinfo.js";
+import { registerObjects } from "./objects.js";
+import { SitePosts } from "./posts.js";
 import { type ApUrls, apUrls } from "./urls.js";
 
 /** What the wing runs for one sidecar: the federation and the follower-side services. */
@@ -22,6 +24,7 @@ export interface ApRuntime {
   urls: ApUrls;
   replies: FollowReplies;
   requests: FollowRequests;
+  posts: SitePosts;
 }
 
 /**
@@ -51,6 +54,8 @@ export function createApRuntime(ctx: Context): ApRuntime {
   registerActor(federation, ctx, urls);
   registerCollections(federation, ctx, urls);
   registerNodeInfo(federation, ctx, urls);
+  const posts = new SitePosts(ctx);
+  registerObjects(federation, ctx, urls, posts);
   registerInbox(federation, { ctx, urls, replies, requests });
-  return { federation, urls, replies, requests };
+  return { federation, urls, replies, requests, posts };
 }

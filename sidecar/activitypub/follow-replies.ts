@@ -12,7 +12,7 @@ import { activityKey, apUrl } from "../../contract/activitypub-paths.js";
 import type { Context } from "../context.js";
 import { retryDelayMs } from "../delivery/backoff.js";
 import { actorKeyPair } from "./actor-key.js";
-import { postSigned } from "./signed-post.js";
+import { KnockMemory, postSigned } from "./signed-post.js";
 
 const PREFIX = "activitypub:reply:";
 const MINUTE = 60_000;
@@ -42,12 +42,15 @@ const RETRYABLE_4XX = new Set([401, 408, 429]);
 
 export class FollowReplies {
   readonly #ctx: Context;
+  /** The scheme each inbox origin took: where a reply knocks first. */
+  readonly #knocks: KnockMemory;
   readonly #federation: Federation<void>;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
 
   constructor(ctx: Context, federation: Federation<void>) {
     this.#ctx = ctx;
+    this.#knocks = new KnockMemory(ctx.config.activitypub.firstKnock);
     this.#federation = federation;
   }
 
@@ -136,7 +139,7 @@ export class FollowReplies {
     let final = false;
     try {
       const body = JSON.stringify(reply.activity);
-      const res = await postSigned(this.#ctx.http, inbox, body, key);
+      const res = await postSigned(this.#ctx.http, inbox, body, key, this.#knocks);
       if (res.status >= 200 && res.status < 300) {
         await this.#settle(reply);
         this.#ctx.log.info({ actor: actorId, inbox, kind }, `sent ${kind} of their Follow`);

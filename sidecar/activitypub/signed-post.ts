@@ -8,9 +8,39 @@ export const ACTIVITY_JSON = "application/activity+json";
 /** Statuses after which the other signature scheme is tried once (Fedify's double knock). */
 const KNOCK_AGAIN = (status: number) => status === 400 || status === 401;
 
+export type SignatureSpec = HttpMessageSignaturesSpec;
+const OTHER: Record<SignatureSpec, SignatureSpec> = {
+  "draft-cavage-http-signatures-12": "rfc9421",
+  rfc9421: "draft-cavage-http-signatures-12",
+};
+
+/**
+ * Which scheme each origin took last (bounded): the next POST there starts with it, so a
+ * receiver that needed the second knock is not knocked twice every time.
+ */
+export class KnockMemory {
+  readonly #first: SignatureSpec;
+  readonly #byOrigin = new Map<string, SignatureSpec>();
+
+  /** `first`: the scheme tried first at an origin not seen yet (default draft-cavage). */
+  constructor(first: SignatureSpec = "draft-cavage-http-signatures-12") {
+    this.#first = first;
+  }
+
+  first(origin: string): SignatureSpec {
+    return this.#byOrigin.get(origin) ?? this.#first;
+  }
+
+  took(origin: string, spec: SignatureSpec): void {
+    if (this.#byOrigin.size >= 10_000) this.#byOrigin.clear();
+    this.#byOrigin.set(origin, spec);
+  }
+}
+
 /**
  * POSTs `body` to `inbox`, signed draft-cavage first (what Mastodon before 4.5 verifies,
- * and what Mastodon 4.7 itself sends first); a 400/401 is retried once with RFC 9421.
+ * and what Mastodon 4.7 itself sends first) unless `memory` says this origin took RFC 9421
+ * or was told to start there; a 400/401 is retried once with the other scheme.
  * Network failures throw (net/FetchError); any answer is returned.
  */
 export async function postSigned(
@@ -18,10 +48,18 @@ export async function postSigned(
   inbox: string,
   body: string,
   key: SigningKey,
+  memory: KnockMemory = new KnockMemory(),
 ): Promise<HttpResponse> {
-  const first = await postWith(http, inbox, body, key, "draft-cavage-http-signatures-12");
-  if (!KNOCK_AGAIN(first.status)) return first;
-  return postWith(http, inbox, body, key, "rfc9421");
+  const origin = new URL(inbox).origin;
+  const spec = memory.first(origin);
+  const first = await postWith(http, inbox, body, key, spec);
+  if (!KNOCK_AGAIN(first.status)) {
+    if (first.status < 300) memory.took(origin, spec);
+    return first;
+  }
+  const second = await postWith(http, inbox, body, key, OTHER[spec]);
+  if (second.status < 300) memory.took(origin, OTHER[spec]);
+  return second;
 }
 
 async function postWith(

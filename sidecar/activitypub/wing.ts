@@ -1,12 +1,17 @@
 /** The ActivityPub wing: Fedify's endpoints (actor, WebFinger, NodeInfo, inboxes), follow handling. */
 import { Router } from "express";
+import { AP_PATHS } from "../../contract/activitypub-paths.js";
 import type { Context } from "../context.js";
+import { mastodonSchedule } from "../delivery/backoff.js";
 import { type HookCommands, stringArg } from "../sync/hook-commands.js";
 import { ProtocolError } from "../web/errors.js";
+import { limitPerClient } from "../web/rate-limit.js";
 import type { Wing } from "../wing.js";
 import { federationMiddleware } from "./express-adapter.js";
 import { type ApRuntime, createApRuntime } from "./federation.js";
 import { FollowRequestError } from "./follow-requests.js";
+import { activityRenderer } from "./outbound/render.js";
+import { ApTransport } from "./outbound/transport.js";
 
 /** The running wing of each sidecar (its routes build it): what the status page and commands use. */
 const runtimes = new WeakMap<Context, ApRuntime>();
@@ -38,12 +43,15 @@ function followRequestCommands(commands: HookCommands): void {
   }
 }
 
-/**
- * The wing, given the transport the delivery worker sends posts with.
- * TODO(lead): pass the outbound transport factory from sidecar/activitypub/outbound/transport.ts
- * (built by the outbound helper) and add the wing to WINGS in sidecar/server.ts.
- */
-export function activitypubWing(transport: Wing["transport"]): Wing {
+/** The transport the delivery worker sends posts with: activities, signed, Mastodon's retries. */
+export const apTransport: Wing["transport"] = (deps) =>
+  new ApTransport(deps, {
+    render: activityRenderer(deps),
+    retry: mastodonSchedule(deps.config.activitypub.firstRetrySeconds),
+  });
+
+/** The wing; tests may give another transport. */
+export function activitypubWing(transport: Wing["transport"] = apTransport): Wing {
   return {
     protocol: "activitypub",
     transport,
@@ -53,6 +61,19 @@ export function activitypubWing(transport: Wing["transport"]): Wing {
       runtime.replies.start();
       void runtime.replies.retryDue();
       const router = Router();
+      const inboxLimit = limitPerClient({
+        limit: ctx.config.inbound.activitiesPerMinute,
+        windowMinutes: 1,
+        refusal: () =>
+          new ProtocolError(429, "Too many activities from this address; retry in a minute."),
+        quiet: true,
+      });
+      // The app sees paths with the base path stripped: the contract's paths as they are.
+      const inboxes = [AP_PATHS.inbox, AP_PATHS.sharedInbox];
+      router.post(
+        inboxes.map((p) => p.replace("{identifier}", ":identifier")),
+        inboxLimit,
+      );
       router.use(federationMiddleware(runtime, { profileUrl: () => ctx.config.siteUrl }));
       return router;
     },
@@ -61,5 +82,8 @@ export function activitypubWing(transport: Wing["transport"]): Wing {
       ctx.log.info({ account: account.id }, "stopped following an ActivityPub account");
     },
     commands: followRequestCommands,
+    stop(ctx) {
+      apRuntime(ctx)?.replies.stop();
+    },
   };
 }

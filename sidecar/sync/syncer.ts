@@ -103,6 +103,7 @@ export async function syncOnce(
   const seqs = await store.applySync({ entries: plan.entries, posts: plan.posts, state: next });
   const count = (kind: string) => plan.entries.filter((e) => e.entry.kind === kind).length;
   const newNotices = count("notice");
+  deps.events.emit("manifest", read.manifest);
   if (seqs.length > 0) deps.events.emit("outbound");
   for (const r of plan.rejected) {
     log.warn(

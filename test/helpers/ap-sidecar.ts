@@ -8,21 +8,20 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Manifest } from "../../contract/manifest.js";
-import { activitypubWing, apRuntime } from "../../sidecar/activitypub/wing.js";
+import { activitypubWing } from "../../sidecar/activitypub/wing.js";
 import { createApp } from "../../sidecar/app.js";
-import { type Config, type FileConfig, parseConfig } from "../../sidecar/config.js";
+import { type Config, type FileConfig, parseConfig, type Secrets } from "../../sidecar/config.js";
 import type { Context } from "../../sidecar/context.js";
 import type { Transport } from "../../sidecar/delivery/transport.js";
+import { DeliveryWorker } from "../../sidecar/delivery/worker.js";
 import { createLogger } from "../../sidecar/log.js";
 import { ombWing } from "../../sidecar/omb/wing.js";
 import { composeSidecar } from "../../sidecar/server.js";
 import { openJsonStore } from "../../sidecar/store/json/json-store.js";
+import type { SyncResult } from "../../sidecar/sync/syncer.js";
 import { testManifest, writeManifest } from "./receiver-manifest.js";
 
-/**
- * The wing's tests are about identity and follows, not posts: this transport carries no
- * entry (the outbound helper's transport has its own tests).
- */
+/** For tests about identity and follows only: a transport that carries no entry. */
 const noPosts: Transport = {
   protocol: "activitypub",
   verdict: () => "skip",
@@ -34,6 +33,10 @@ export interface ApSidecar {
   ctx: Context;
   config: Config;
   manifest: Manifest;
+  /** Writes `m` as the site's manifest and syncs it (the worker delivers what it appended). */
+  publish(m: Manifest): Promise<SyncResult>;
+  /** Resolves when the delivery worker has nothing left to send now. */
+  delivered(): Promise<void>;
   /** Closes and opens again on the same store and port. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -41,7 +44,14 @@ export interface ApSidecar {
 
 export async function startApSidecar(
   activitypub: FileConfig["activitypub"] = {},
-  opts: { nickname?: string; siteUrl?: string } = {},
+  opts: {
+    nickname?: string;
+    siteUrl?: string;
+    /** Send posts through the real transport and a running delivery worker (default false). */
+    posts?: boolean;
+    /** The sidecar's secrets (e.g. the owner's password hash, for the owner's pages). */
+    secrets?: Secrets;
+  } = {},
 ): Promise<ApSidecar> {
   const dir = await mkdtemp(path.join(tmpdir(), "ef-ap-"));
   const server: Server = createServer();
@@ -69,24 +79,35 @@ export async function startApSidecar(
     },
     "test",
     dir,
-    {},
+    opts.secrets ?? {},
   );
-  let running: { ctx: Context & { closeClients(): Promise<void> } } | undefined;
+  let running:
+    | { ctx: Context & { closeClients(): Promise<void> }; worker?: DeliveryWorker }
+    | undefined;
   const open = async () => {
     const store = await openJsonStore(config.dataFile, { fsync: false });
     const ctx = composeSidecar(config, store, createLogger("silent"), {
-      wings: [ombWing, activitypubWing(() => noPosts)],
+      wings: [ombWing, opts.posts ? activitypubWing() : activitypubWing(() => noPosts)],
     });
     const app = createApp(ctx);
     server.removeAllListeners("request");
     server.on("request", app);
     running = { ctx };
+    if (opts.posts) {
+      running.worker = new DeliveryWorker(ctx);
+      running.worker.start();
+    }
+  };
+  const current = () => {
+    if (!running) throw new Error("the test sidecar is closed");
+    return running;
   };
   const shut = async () => {
     if (!running) return;
-    const { ctx } = running;
+    const { ctx, worker } = running;
     running = undefined;
-    apRuntime(ctx)?.replies.stop();
+    await worker?.stop();
+    for (const wing of ctx.wings.values()) wing.stop?.(ctx);
     await ctx.store.close();
     await ctx.closeClients();
   };
@@ -96,8 +117,15 @@ export async function startApSidecar(
     config,
     manifest,
     get ctx() {
-      if (!running) throw new Error("the test sidecar is closed");
-      return running.ctx;
+      return current().ctx;
+    },
+    async publish(m) {
+      await writeManifest(manifestFile, m);
+      return current().ctx.syncer.run("test");
+    },
+    async delivered() {
+      await current().ctx.syncer.idle();
+      await current().worker?.idle();
     },
     async restart() {
       await shut();
