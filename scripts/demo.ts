@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { oneTimePassword } from "../sidecar/auth/password.js";
+import { type DemoPeer, followFromFediverse } from "./demo-fediverse.js";
 import {
   addPost,
   buildSite,
@@ -32,6 +33,7 @@ const MARKER = ".eleventy-federation-demo";
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sidecars: RunningSidecar[] = [];
 const watchers: SiteWatcher[] = [];
+let peer: DemoPeer | null = null;
 let stopping = false;
 
 /** Stops the watchers and both sidecars (never leaves a process behind), then exits. */
@@ -39,6 +41,7 @@ async function stop(code: number): Promise<never> {
   if (stopping) process.exit(code);
   stopping = true;
   for (const w of watchers) w.close();
+  await peer?.close();
   await Promise.all(sidecars.map((s) => s.stop()));
   process.exit(code);
 }
@@ -137,7 +140,8 @@ async function main(): Promise<void> {
     await syncSite(site);
     watchers.push(watchSite(site, say));
   }
-  instructions(a, b, password);
+  peer = await followFromFediverse(a, say);
+  instructions(a, b, password, peer);
   let n = 0;
   createInterface({ input: process.stdin }).on("line", () => {
     n++;
@@ -149,7 +153,18 @@ async function main(): Promise<void> {
   });
 }
 
-function instructions(a: SiteInstance, b: SiteInstance, password: string): void {
+function instructions(
+  a: SiteInstance,
+  b: SiteInstance,
+  password: string,
+  fediverse: DemoPeer | null,
+): void {
+  const peerStep = fediverse
+    ? `6. On the fediverse: a Fedify server, ${fediverse.handle}, follows A as
+   @${a.author.nickname}@${new URL(a.url).host} (A's status page lists it under ActivityPub). Each post
+   you publish on A reaches it as a Create; this terminal prints what it received.
+`
+    : "";
   say(`
 Two federating sites are running:
   A  ${a.url}  "${a.author.title}" by ${a.author.fullname}: the author people follow
@@ -169,7 +184,7 @@ Two federating sites are running:
    B answers 403 and A drops B (A's status page: ${a.url}admin).
    Each site keeps its own login (its session cookie is named after its port): A's status
    page asks for the password again, and logging in on one does not log you out of the other.
-
+${peerStep}
 Sidecar logs: ${path.join(a.dataDir, "sidecar.log")}
               ${path.join(b.dataDir, "sidecar.log")}
 Ctrl-C stops everything. The next run starts afresh.
