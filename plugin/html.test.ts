@@ -92,12 +92,12 @@ describe("renderSubscribeForm", () => {
     assert.match(html, /<form [^>]*method="post" action="https:\/\/f\.example\/omb\/subscribe">/);
     assert.match(
       html,
-      /<input class="federation-subscribe-input" type="url" name="profile_url" required/,
+      /<input class="federation-subscribe-input" type="text" name="profile_url" required/,
     );
     assert.match(html, /<input type="hidden" name="nickname" value="mira">/);
     assert.match(
       html,
-      /<label class="federation-subscribe-label"><span class="federation-subscribe-prompt">Your profile URL/,
+      /<label class="federation-subscribe-label"><span class="federation-subscribe-prompt">Your profile URL or @you@your\.instance</,
     );
     assert.match(html, /<button class="federation-subscribe-button" type="submit">/);
   });

@@ -5,6 +5,7 @@ import { OAUTH, OMB, OMB_VERSION } from "../../protocol/omb/constants.js";
 import { parseForm } from "../../protocol/omb/oauth.js";
 import { profileFromParams } from "../../protocol/omb/profile.js";
 import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/omb/validate.js";
+import { looksLikeHandle, remoteFollowRedirect } from "../activitypub/remote-follow.js";
 import { equalText } from "../auth/session.js";
 import type { Context } from "../context.js";
 import { destinationOf, originOf } from "../store/store.js";
@@ -74,7 +75,7 @@ export function subscribeRoutes(ctx: Context): Router {
 
   router.get(SIDECAR_PATHS.subscribe, (req, res) => {
     const prefill = typeof req.query.profile_url === "string" ? req.query.profile_url : "";
-    res.type("html").send(subscribeFormPage(config.siteUrl, prefill));
+    res.type("html").send(subscribeFormPage(config.siteUrl, prefill, config.activitypub.enabled));
   });
 
   router.post(
@@ -87,7 +88,12 @@ export function subscribeRoutes(ctx: Context): Router {
     async (req: Request, res: Response) => {
       const raw: unknown = req.body?.profile_url;
       const profileUrl = typeof raw === "string" ? raw.trim() : "";
-      if (!isValidUri(profileUrl)) throw notAUrl(profileUrl);
+      if (!isValidUri(profileUrl)) {
+        if (!looksLikeHandle(profileUrl)) throw notAUrl(profileUrl);
+        // A fediverse handle: off to the visitor's instance to follow our actor there.
+        res.redirect(303, await remoteFollowRedirect(ctx, profileUrl));
+        return;
+      }
       // Each fetch is bounded on its own, but an attempt makes up to six: bound the sum too.
       const deadline = attemptDeadline(ctx.http, config.subscribe.attemptSeconds * 1000);
       const tooSlow = () =>
@@ -251,13 +257,19 @@ function isOurs(url: string, bases: string[]): boolean {
   }
 }
 
-function subscribeFormPage(siteUrl: string, prefill: string): string {
+function subscribeFormPage(siteUrl: string, prefill: string, handles: boolean): string {
+  const field = handles
+    ? html`<label>Your profile URL or @you@your.instance <input type="text" name="profile_url" required value="${prefill}" placeholder="https://identi.ca/you or @you@your.instance" autocapitalize="none" spellcheck="false"></label>`
+    : html`<label>Your profile URL <input type="url" name="profile_url" required value="${prefill}" placeholder="https://identi.ca/you"></label>`;
+  const intro = handles
+    ? "Type the address of your profile on your own OpenMicroBlogging service (a Laconica or StatusNet site), or your fediverse handle (@you@your.instance). You will be asked there to confirm."
+    : "Type the address of your profile on your own OpenMicroBlogging service (a Laconica or StatusNet site). You will be asked there to confirm.";
   return page(
     "Subscribe",
     html`<h1>Subscribe to ${siteUrl}</h1>
-<p>Type the address of your profile on your own OpenMicroBlogging service (a Laconica or StatusNet site). You will be asked there to confirm.</p>
+<p>${intro}</p>
 <form method="post">
-<label>Your profile URL <input type="url" name="profile_url" required value="${prefill}" placeholder="https://identi.ca/you"></label>
+${field}
 <button type="submit">Subscribe</button></form>`,
   );
 }

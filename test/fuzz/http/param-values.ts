@@ -1,6 +1,7 @@
 /** Fuzzed parameter values that never name a reachable host, and the SSRF check that says so. */
 import fc from "fast-check";
 import { isValidUri } from "../../../protocol/omb/validate.js";
+import { looksLikeHandle, parseHandle } from "../../../sidecar/activitypub/remote-follow.js";
 import { isForbiddenAddress, parseHostLiteral } from "../../../sidecar/net/address-policy.js";
 import { hostileText } from "../property.js";
 
@@ -65,6 +66,14 @@ function reachableHost(hostname: string): boolean {
  */
 export function mayReachNetwork(value: string): boolean {
   const v = value.trim();
+  // A fediverse handle in the subscribe form sends a WebFinger request to its host.
+  if (looksLikeHandle(v)) {
+    try {
+      return reachableHost(parseHandle(v).host.replace(/:\d+$/, ""));
+    } catch {
+      return false;
+    }
+  }
   if (!isValidUri(v)) return false;
   try {
     return reachableHost(new URL(v).hostname);
