@@ -1,21 +1,16 @@
-/** The status page's followers: by protocol, by instance, each destination's delivery state. */
+/**
+ * The status page's followers: by protocol, by instance (failing ones first), each
+ * destination's delivery state and last error, the instance's newest permanent failure;
+ * then the follow requests waiting for the owner.
+ */
+import type { FollowRequest } from "../activitypub/follow-requests.js";
 import type { DestinationState } from "../delivery/status.js";
 import { remoteLink } from "../omb/provider-page.js";
 import { html, type SafeHtml } from "../web/page.js";
-import {
-  type InstanceGroup,
-  PROTOCOL_NAMES,
-  type ProtocolGroup,
-  type StatusReport,
-} from "./status-data.js";
+import { type InstanceSummary, type ProtocolSummary, summarizeInstances } from "./instances.js";
+import { plural } from "./plural.js";
+import { PROTOCOL_NAMES, type StatusReport } from "./status-data.js";
 import { when } from "./when.js";
-
-/** Longest part of a destination's last error shown (the transports keep body excerpts short). */
-const ERROR_CHARS = 300;
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function stateCell(d: DestinationState): SafeHtml {
   switch (d.state) {
@@ -39,11 +34,15 @@ function positionCell(d: DestinationState, head: number): SafeHtml {
   return html`<progress value="${done}" max="${of}"></progress> delivered ${done} of ${of}<br><span class="step">${at}</span>`;
 }
 
+/** The error as text (it is bounded already: `summarizeInstances`). */
 function errorCell(d: DestinationState): SafeHtml {
-  if (!d.lastError) return html``;
-  const e =
-    d.lastError.length > ERROR_CHARS ? `${d.lastError.slice(0, ERROR_CHARS)}…` : d.lastError;
-  return html`<code dir="auto">${e}</code>`;
+  return d.lastError ? html`<code dir="auto">${d.lastError}</code>` : html``;
+}
+
+function lastFailure(g: InstanceSummary): SafeHtml {
+  const f = g.lastFailure;
+  if (!f) return html``;
+  return html`<p class="last-failure">Newest permanent failure, ${when(f.at)}${f.status === undefined ? "" : html` (HTTP ${f.status})`}: <code dir="auto">${f.error}</code></p>`;
 }
 
 function destinationTable(ds: DestinationState[], head: number): SafeHtml {
@@ -55,24 +54,58 @@ function destinationTable(ds: DestinationState[], head: number): SafeHtml {
   return html`<table class="destinations"><tr><th>Delivered to</th><th>Position in the log</th><th>State</th><th>Next attempt</th><th>Last error</th></tr>${rows}</table>`;
 }
 
-function instanceBlock(g: InstanceGroup, head: number): SafeHtml {
+function instanceBlock(g: InstanceSummary, head: number): SafeHtml {
   const names = g.followers.map(
     (f) =>
       html`<li>${remoteLink(f.url, f.name)}${f.fullname && f.fullname !== f.name ? html` (<bdi>${f.fullname}</bdi>)` : ""} <span class="step">since ${when(f.since)}</span></li>`,
   );
   const more = g.count - g.followers.length;
-  return html`<section class="instance"><h4>${g.host} <span class="step">${plural(g.count, "follower")}</span></h4>
+  return html`<section class="instance${g.failing ? " failing" : ""}" data-instance="${g.host}"><h4>${g.host} <span class="step">${plural(g.count, "follower")}</span></h4>
 ${destinationTable(g.destinations, head)}
-${names.length > 0 ? html`<ul class="followers" dir="auto">${names}</ul>` : ""}${more > 0 ? html`<p class="step">and ${more} more (\`eleventy-federation subscribers\` lists them all)</p>` : ""}</section>`;
+${lastFailure(g)}
+${names.length > 0 ? html`<ul class="followers" dir="auto">${names}</ul>` : ""}${more > 0 ? html`<p class="step">and ${more} more (\`eleventy-federation followers\` lists them all)</p>` : ""}</section>`;
 }
 
-function protocolBlock(p: ProtocolGroup, head: number): SafeHtml {
+function protocolBlock(p: ProtocolSummary, head: number): SafeHtml {
   return html`<section class="protocol" data-protocol="${p.protocol}"><h3>${PROTOCOL_NAMES[p.protocol]} <span class="step">${plural(p.count, "follower")} on ${plural(p.instances.length, "instance")}</span></h3>
 ${p.instances.map((g) => instanceBlock(g, head))}</section>`;
 }
 
-export function followersSection(st: StatusReport): SafeHtml {
-  const blocks = st.followersByProtocol.map((p) => protocolBlock(p, st.head));
+/** Where the owner's Approve/Reject buttons post (with the page's CSRF token). */
+export interface RequestForms {
+  action: string;
+  csrf: string;
+}
+
+function answerForm(forms: RequestForms, actor: string): SafeHtml {
+  return html`<form method="post" action="${forms.action}" class="inline"><input type="hidden" name="csrf" value="${forms.csrf}"><input type="hidden" name="actor" value="${actor}">
+<button type="submit" name="answer" value="approve">Approve</button> <button type="submit" name="answer" value="reject">Reject</button></form>`;
+}
+
+/** Follows held for the owner (activitypub.manuallyApprovesFollowers), oldest first. */
+function requestsBlock(requests: FollowRequest[], forms?: RequestForms): SafeHtml {
+  if (requests.length === 0) return html``;
+  const items = requests.map(
+    ({ follower: f, receivedAt }) =>
+      html`<li>${remoteLink(f.profile.url, f.profile.handle ?? f.profile.name)} <span class="step">${f.id}, asked ${when(receivedAt)}</span> ${forms ? answerForm(forms, f.id) : html``}</li>`,
+  );
+  return html`<section class="follow-requests"><h3>Follow requests waiting for your approval (${requests.length})</h3>
+<ul dir="auto">${items}</ul>
+<p class="step">\`eleventy-federation followers approve &lt;actor&gt;\` (or \`reject\`) answers one.</p></section>`;
+}
+
+/**
+ * `requests`: the follow requests held for the owner (`listFollowRequests`), if any, each
+ * with Approve/Reject buttons when `forms` says where they post.
+ */
+export function followersSection(
+  st: StatusReport,
+  requests: FollowRequest[] = [],
+  forms?: RequestForms,
+): SafeHtml {
+  const protocols = summarizeInstances(st.followersByProtocol, st.recentFailures);
+  const blocks = protocols.map((p) => protocolBlock(p, st.head));
   return html`<h2 id="followers">Followers (${st.subscribers})</h2>
-${blocks.length > 0 ? blocks : html`<p>Nobody follows the site yet.</p>`}`;
+${blocks.length > 0 ? blocks : html`<p>Nobody follows the site yet.</p>`}
+${requestsBlock(requests, forms)}`;
 }

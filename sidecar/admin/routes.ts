@@ -5,12 +5,14 @@ import {
   HOOK_TIMESTAMP_HEADER,
   verifyHook,
 } from "../../contract/hook-signature.js";
+import { FollowRequestError } from "../activitypub/follow-requests.js";
+import { apRuntime } from "../activitypub/wing.js";
 import { loginRoutes } from "../auth/login.js";
 import { formFields, OWNER_PATHS, ownerForm, publicPath, requireOwner } from "../auth/owner.js";
 import type { Context } from "../context.js";
 import { unfollow } from "../following/unfollow.js";
 import { INBOX_JSON_SIGNED_TEXT, inboxExport } from "../inbox/export.js";
-import { ProtocolError } from "../web/errors.js";
+import { PageError, ProtocolError } from "../web/errors.js";
 import { REFRESH_SECONDS, renderStatus } from "./status-page.js";
 
 /**
@@ -33,6 +35,39 @@ export function adminRoutes(ctx: Context): Router {
 
   router.post(OWNER_PATHS.unfollow, ...ownerForm(ctx), async (_req, res) => {
     await unfollow(ctx, formFields(res).uri ?? "");
+    res.redirect(303, publicPath(ctx, OWNER_PATHS.status));
+  });
+
+  router.post(OWNER_PATHS.followRequest, ...ownerForm(ctx), async (_req, res) => {
+    const { actor = "", answer } = formFields(res);
+    const runtime = apRuntime(ctx);
+    const back = "Go back to the status page and answer the request again.";
+    if (!runtime) {
+      throw new PageError(
+        409,
+        "ActivityPub off",
+        "ActivityPub is off",
+        "This sidecar has `activitypub.enabled` false, so it holds no follow requests.",
+        back,
+      );
+    }
+    if (answer !== "approve" && answer !== "reject") {
+      throw new PageError(
+        400,
+        "no answer",
+        "No answer given",
+        "The form said neither approve nor reject.",
+        back,
+      );
+    }
+    try {
+      await runtime.requests[answer](actor);
+    } catch (e) {
+      if (e instanceof FollowRequestError) {
+        throw new PageError(404, "no such request", "That follow request is gone", e.message, back);
+      }
+      throw e;
+    }
     res.redirect(303, publicPath(ctx, OWNER_PATHS.status));
   });
 

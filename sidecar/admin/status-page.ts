@@ -1,4 +1,6 @@
 /** The owner's status page (GET /admin): the CLI's status, followers by instance, a chart, what arrived. */
+
+import { listFollowRequests } from "../activitypub/follow-requests.js";
 import { OWNER_PATHS, publicPath } from "../auth/owner.js";
 import type { Context } from "../context.js";
 import { profileCard, remoteLink } from "../omb/provider-page.js";
@@ -102,6 +104,7 @@ export async function renderStatus(
     speaks: (p) => ctx.transports.get(p) !== undefined,
   });
   const live = deliveringNow(st);
+  const requests = await listFollowRequests(store);
   const following = (await store.followed()).sort((a, b) => b.since.localeCompare(a.since));
   const names = new Map(following.map((f) => [f.id, nameOf(f)]));
 
@@ -131,7 +134,7 @@ ${summary(ctx, st)}
 ${fanOut(st, live)}
 <h2 id="chart">Deliveries, last ${st.days.length} days</h2>
 ${deliveryChart(st.days)}
-${followersSection(st)}
+${followersSection(st, requests, { action: publicPath(ctx, OWNER_PATHS.followRequest), csrf })}
 <h2 id="failures">Permanent failures</h2>
 ${table(["When", "Destination", "Subscriber", "HTTP", "Error"], failureRows, "None.")}
 <h2 id="following">Following (${following.length})</h2>

@@ -12,6 +12,8 @@ export const OWNER_PATHS = {
   login: "/admin/login",
   logout: "/admin/logout",
   unfollow: "/admin/following/remove",
+  /** Approve or reject a held ActivityPub Follow (fields `actor`, `answer`). */
+  followRequest: "/admin/followers/request",
   inboxJson: INBOX_JSON_PATH,
 } as const;
 

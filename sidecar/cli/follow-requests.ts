@@ -6,14 +6,13 @@
 import type { Command } from "commander";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import { listFollowRequests } from "../activitypub/follow-requests.js";
+import { followersCommand } from "./followers.js";
 import { CONFIG_OPTION, configFrom, openStore, printRecords } from "./run.js";
 import { sendToSidecar } from "./sidecar-client.js";
 
 export function registerFollowRequests(program: Command): void {
-  // `followers` may already list followers (the owner-side commands): these join it.
-  const cmd =
-    program.commands.find((c) => c.name() === "followers") ??
-    program.command("followers").description("the people who follow the site");
+  // The `followers` group with its default `list` (followers.ts): these join it.
+  const cmd = followersCommand(program);
   cmd
     .command("requests")
     .description("list the fediverse follow requests waiting for your approval")

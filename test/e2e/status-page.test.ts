@@ -193,9 +193,10 @@ describe("the owner's status page", { timeout: 90_000 }, () => {
       const omb = page.locator('section.protocol[data-protocol="omb"]');
       assert.match((await omb.locator("h3").textContent()) ?? "", /4 followers on 2 instances/);
       const hosts = await omb.locator("h4").allTextContents();
+      // The failing instance (rB's destination retries) first, then by follower count.
       assert.deepEqual(hosts, [
-        `${new URL(rA.url).host} 3 followers`,
         `${new URL(rB.url).host} 1 follower`,
+        `${new URL(rA.url).host} 3 followers`,
       ]);
       const down = omb.locator(
         `tr[data-destination="${ombDestination(rB.postNoticeUrl("down"))}"]`,
@@ -212,10 +213,16 @@ describe("the owner's status page", { timeout: 90_000 }, () => {
       assert.equal(await down.locator("h1").count(), 0, "the remote body is not markup");
       const ok = omb.locator(`tr[data-destination="${ombDestination(rA.postNoticeUrl("ok"))}"]`);
       assert.match((await ok.textContent()) ?? "", /up to date.*/);
-      const names = (await omb.locator("ul.followers").first().textContent()) ?? "";
+      const a = omb.locator(`section.instance[data-instance="${new URL(rA.url).host}"]`);
+      const names = (await a.locator("ul.followers").textContent()) ?? "";
       assert.ok(names.includes("<b>bold</b>evil"), `the hostile name as text: ${names}`);
       assert.ok(!names.includes("\u202E"), "without its bidi override");
       assert.equal(await omb.locator("ul.followers b").count(), 0);
+      assert.match(
+        (await a.locator("p.last-failure").textContent()) ?? "",
+        /Newest permanent failure, .* \(HTTP 400\): /,
+        "rA's refused entries",
+      );
 
       const fanOut = (await page.locator("table.fan-out").textContent()) ?? "";
       assert.match(
