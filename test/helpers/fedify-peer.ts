@@ -3,11 +3,10 @@
  * (test/fixtures/fedify-peer, with its own node_modules) run as a child process on loopback,
  * driven through its JSON control API.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { FollowState, ReceivedActivity } from "../fixtures/fedify-peer/peer.js";
-import { ROOT } from "./serve-process.js";
+import { type NodeProcess, ROOT, startNode } from "./serve-process.js";
 
 export type { FollowState, ReceivedActivity };
 
@@ -59,35 +58,6 @@ function nodeBinary(): string {
   return major >= 22 ? process.execPath : path.join(ROOT, "node_modules/.bin/node");
 }
 
-function readyUrl(child: ChildProcess, stderr: () => string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const fail = (why: string) => {
-      finish();
-      child.kill("SIGKILL");
-      const hint = /ERR_MODULE_NOT_FOUND|own node_modules/.test(stderr()) ? ` (${INSTALL})` : "";
-      reject(new Error(`fedify peer ${why}${hint}:\n${stderr().slice(-3000)}`));
-    };
-    const onData = (chunk: string) => {
-      out += chunk;
-      const m = /^\{"ready":true,"url":"(http:\/\/127\.0\.0\.1:\d+)"\}$/m.exec(out);
-      if (m?.[1]) {
-        finish();
-        resolve(m[1]);
-      }
-    };
-    const onExit = (code: number | null) => fail(`exited (${code}) before it was ready`);
-    const timer = setTimeout(() => fail(`was not ready within ${READY_MS} ms`), READY_MS);
-    const finish = () => {
-      clearTimeout(timer);
-      child.stdout?.off("data", onData);
-      child.off("exit", onExit);
-    };
-    child.stdout?.setEncoding("utf8").on("data", onData);
-    child.once("exit", onExit);
-  });
-}
-
 export async function startFedifyPeer(opts: { firstKnock?: FirstKnock } = {}): Promise<FedifyPeer> {
   if (!existsSync(path.join(FIXTURE, "node_modules/@fedify/fedify/package.json"))) {
     throw new Error(`fedify peer: its dependencies are not installed: ${INSTALL}`);
@@ -98,17 +68,24 @@ export async function startFedifyPeer(opts: { firstKnock?: FirstKnock } = {}): P
   };
   delete env.NODE_TEST_CONTEXT;
   delete env.NODE_OPTIONS;
-  const child = spawn(nodeBinary(), [path.join(FIXTURE, "peer.ts")], {
-    cwd: FIXTURE,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  child.stderr?.setEncoding("utf8").on("data", (c: string) => {
-    log = (log + c).slice(-20_000);
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await readyUrl(child, () => log);
+  let child: NodeProcess;
+  try {
+    child = await startNode(path.join(FIXTURE, "peer.ts"), [], {
+      name: "fedify peer",
+      ready: /^\{"ready":true,"url":"(http:\/\/127\.0\.0\.1:\d+)"\}$/m,
+      readyOn: "stdout",
+      env,
+      tsx: false,
+      node: nodeBinary(),
+      cwd: FIXTURE,
+      timeoutMs: READY_MS,
+      graceMs: GRACE_MS,
+    });
+  } catch (e) {
+    const missing = /ERR_MODULE_NOT_FOUND|own node_modules/.test((e as Error).message);
+    throw missing ? new Error(`${(e as Error).message}\n(${INSTALL})`) : e;
+  }
+  const url = child.ready[1] as string;
 
   const call = async <T>(method: "GET" | "POST", route: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${url}/control/${route}`, {
@@ -146,12 +123,7 @@ export async function startFedifyPeer(opts: { firstKnock?: FirstKnock } = {}): P
     followers: () => call("GET", "followers"),
     signatureSpecs: () => call("GET", "signature-specs"),
     reset: () => call("POST", "reset"),
-    stderr: () => log,
-    async close() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    },
+    stderr: () => child.stderr(),
+    close: () => child.stop(),
   };
 }

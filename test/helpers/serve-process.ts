@@ -41,18 +41,23 @@ export interface NodeOptions {
   timeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL (default 10 s). */
   graceMs?: number;
+  /** Run without `--import tsx` (a script Node runs by itself, with type stripping). */
+  tsx?: boolean;
+  /** The node binary (default process.execPath) and the working folder (default the root). */
+  node?: string;
+  cwd?: string;
 }
 
-/** Runs `node --import tsx <script> <args>` and waits for its ready line. */
+/** Runs `node --import tsx <script> <args>` (or without tsx) and waits for its ready line. */
 export async function startNode(
   script: string,
   args: string[],
   opts: NodeOptions,
 ): Promise<NodeProcess> {
   const child = spawn(
-    process.execPath,
-    [...(opts.nodeArgs ?? []), "--import", "tsx", script, ...args],
-    { cwd: ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] },
+    opts.node ?? process.execPath,
+    [...(opts.nodeArgs ?? []), ...(opts.tsx === false ? [] : ["--import", "tsx"]), script, ...args],
+    { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] },
   );
   const logs = { stdout: "", stderr: "" };
   for (const stream of ["stdout", "stderr"] as const) {
