@@ -118,10 +118,13 @@ export class FollowReplies {
     if (this.#ticking) return;
     this.#ticking = true;
     try {
+      const due = (await this.pending()).filter((r) => r.retryAt <= now);
+      // Only then the profile: before the first sync, asking for it reads the manifest.
+      if (due.length === 0) return;
       const nickname = (await this.#ctx.siteProfile.cached())?.nickname;
       if (!nickname) return;
-      for (const reply of await this.pending()) {
-        if (reply.retryAt <= now) await this.#attempt(reply, nickname);
+      for (const reply of due) {
+        await this.#attempt(reply, nickname);
       }
     } catch (err) {
       this.#ctx.log.warn({ err }, "retrying Follow replies failed; the next round tries again");
