@@ -44,12 +44,17 @@ export function handle({ siteUrl, nickname }: ApDiscovery): string {
   return `${nickname}@${new URL(siteUrl).host}`;
 }
 
-/** The home page's head links: the actor as the page's ActivityPub alternate, and as `me`. */
+/**
+ * The home page's head links: the actor as the page's ActivityPub alternate, and as `me`;
+ * and the site itself as `me`, what Mastodon looks for to verify the actor's "Website" field
+ * (it compares rel="me" links with the account's `url`, which is the site).
+ */
 export function activityPubHeadTags(d: ApDiscovery): string {
   const actor = escapeHtml(actorUrl(d));
   return [
     `<link rel="alternate" type="application/activity+json" href="${actor}">`,
     `<link rel="me" href="${actor}">`,
+    `<link rel="me" href="${escapeHtml(d.siteUrl)}">`,
   ].join("\n");
 }
 
