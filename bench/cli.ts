@@ -15,3 +15,12 @@ export const median = (xs: number[]) =>
 
 export const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 export const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** `p`, or a rejection naming `what` once it took longer than `limitMs` (phases are bounded). */
+export function withinMs<T>(what: string, p: Promise<T>, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${limitMs} ms`)), limitMs);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}

@@ -29,7 +29,7 @@ import { openStore } from "../sidecar/store/open.js";
 import { syncOnce } from "../sidecar/sync/syncer.js";
 import { ombFollower } from "../test/helpers/fixtures.js";
 import { testManifest, testNotice, writeManifest } from "../test/helpers/receiver-manifest.js";
-import { clamp, fmt, fsyncModes, median, out } from "./cli.js";
+import { clamp, fmt, fsyncModes, median, out, withinMs } from "./cli.js";
 import { startServer } from "./processes.js";
 
 const { values } = parseArgs({
@@ -50,16 +50,8 @@ const MODES = fsyncModes(values.fsync);
 const PHASE_LIMIT_MS = 180_000;
 const SITE = "https://blog.example/";
 
-function within<T>(what: string, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} took over ${PHASE_LIMIT_MS} ms`)),
-      PHASE_LIMIT_MS,
-    );
-  });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-}
+/** `p`, or an error once it took longer than a phase may. */
+const within = <T>(what: string, p: Promise<T>) => withinMs(what, p, PHASE_LIMIT_MS);
 
 interface ModeResult {
   raw: number;
