@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import type { FileConfig } from "../sidecar/config.js";
 import { openStore } from "../sidecar/store/open.js";
-import { callDeployHook } from "./helpers/deploy-hook.js";
+import { CrashLoop, SITE } from "./helpers/crash-loop.js";
 import { ombFollower, recordSync } from "./helpers/fixtures.js";
-import { readStore } from "./helpers/read-store.js";
-import { startReceiver, type TestReceiver, waitFor } from "./helpers/receiver.js";
+import { startReceiver, type TestReceiver } from "./helpers/receiver.js";
 import { testManifest, testNotice, writeManifest } from "./helpers/receiver-manifest.js";
-import { type Served, serve } from "./helpers/serve-process.js";
 
 /**
  * The crash-safety promise (docs/readme/delivery.md): the sidecar process is killed with
@@ -20,21 +17,11 @@ import { type Served, serve } from "./helpers/serve-process.js";
  * pushes in flight at each kill (≤ concurrency per kill, ≤ 1 per destination per kill).
  */
 
-const SITE = "http://site.example/";
-const SECRET = "crash-test-hook-secret";
 const DESTINATIONS = 240;
 const CONCURRENCY = 8;
 const NEW_POSTS = [3, 4, 5];
 const MIN_KILLS = 20;
 const MAX_STARTS = 45;
-
-const startSidecar = (configFile: string) =>
-  serve(configFile, { env: { ...process.env, FEDERATION_HOOK_SECRET: SECRET } });
-
-async function sendHook(url: string): Promise<void> {
-  // the sidecar may be killed while answering
-  await callDeployHook(url, SECRET, { source: "crash-test" }).catch(() => undefined);
-}
 
 test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches every destination", {
   timeout: 240_000,
@@ -42,23 +29,15 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
   const dir = await mkdtemp(path.join(tmpdir(), "crash-delivery-"));
   const receivers: TestReceiver[] = [await startReceiver(), await startReceiver()];
   const at = (i: number) => receivers[i % receivers.length] as TestReceiver;
-  let current: Served | null = null;
+  const total = DESTINATIONS * NEW_POSTS.length;
+  const crash = new CrashLoop(dir, {
+    step: Math.floor(total / (MIN_KILLS + 4)),
+    minKills: MIN_KILLS,
+    maxStarts: MAX_STARTS,
+  });
+  const { dataFile, manifestFile } = crash;
   try {
-    const dataFile = path.join(dir, "store.json");
-    const manifestFile = path.join(dir, "manifest.json");
-    const configFile = path.join(dir, "config.json");
-    const config: FileConfig = {
-      siteUrl: SITE,
-      publicUrl: SITE,
-      port: 0,
-      dataFile,
-      manifest: manifestFile,
-      allowPrivateNetworks: true,
-      logLevel: "warn",
-      fsync: true,
-      delivery: { concurrency: CONCURRENCY, baseDelaySeconds: 0.05, maxDelaySeconds: 0.2 },
-    };
-    await writeFile(configFile, JSON.stringify(config));
+    await crash.writeConfig({ delivery: { concurrency: CONCURRENCY } });
 
     // Subscribers seeded in the sidecar's store; posts 1 and 2 were published before.
     const seed = await openStore(dataFile);
@@ -90,25 +69,9 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
 
     // Kill after every `step` answered deliveries (in the middle of the answer: the sidecar
     // never reads it, so that push was in flight).
-    const total = DESTINATIONS * NEW_POSTS.length;
-    const step = Math.floor(total / (MIN_KILLS + 4));
-    let answered = 0;
-    let nextKill = step;
-    let kills = 0;
-    const kill = () => {
-      if (current?.alive()) {
-        void current.kill(); // the signal goes now; the exit is awaited where it matters
-        kills++;
-      }
-    };
     for (const r of receivers) {
       r.onPush = (p) => {
-        if (p.status !== 200) return;
-        answered++;
-        if (answered >= nextKill) {
-          nextKill = answered + step;
-          kill();
-        }
+        if (p.status === 200) crash.delivered();
       };
     }
     const want = new Set(NEW_POSTS.map((i) => testNotice(SITE, i).uri));
@@ -118,34 +81,9 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
         return [...want].every((u) => got.has(u));
       });
 
-    for (let start = 0; start < MAX_STARTS && !done(); start++) {
-      current = await startSidecar(configFile);
-      if (start === 1)
-        kill(); // during start-up: the worker's first scan
-      else {
-        const hooked = sendHook(current.url);
-        if (start === 0) setTimeout(kill, 15); // during the sync itself
-        await hooked;
-      }
-      await Promise.race([
-        current.exited,
-        waitFor(done, "every notice delivered", 60_000).catch(() => undefined),
-      ]);
-    }
-    assert.ok(done(), `not everything delivered after ${MAX_STARTS} starts (${kills} kills)`);
-    assert.ok(kills >= MIN_KILLS, `only ${kills} kills`);
-    // Kill the last one too (nothing may depend on a clean shutdown), then one more start
-    // must bring every cursor to the head, resending only what was in flight.
-    kill();
-    await current?.exited;
-    const caughtUp = () =>
-      readStore(dataFile, async (s) => {
-        const head = await s.headSeq();
-        return (await s.destinations()).every((d) => d.cursor === head);
-      });
-    current = await startSidecar(configFile);
-    await waitFor(caughtUp, "every cursor at the head after the last restart", 60_000);
-    await current.stop();
+    await crash.run(done);
+    await crash.catchUp();
+    const { kills } = crash;
 
     let duplicates = 0;
     for (let i = 0; i < DESTINATIONS; i++) {
@@ -166,23 +104,12 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
         "every push validly signed",
       );
     }
-    const store = await openStore(dataFile, { readOnly: true });
-    try {
-      const head = await store.headSeq();
-      assert.equal(head, NEW_POSTS.length, "each new post appended once, despite the resyncs");
-      assert.ok(
-        (await store.destinations()).every((d) => d.cursor === head),
-        "every cursor at the head",
-      );
-      assert.deepEqual(await store.failures(), []);
-    } finally {
-      await store.close();
-    }
+    await crash.assertStoreDone(NEW_POSTS.length);
     t.diagnostic(
       `${kills} SIGKILLs during ${total} deliveries; ${duplicates} resent (in flight at a kill, bound ${kills * CONCURRENCY})`,
     );
   } finally {
-    await current?.kill();
+    await crash.close();
     for (const r of receivers) await r.close();
     await rm(dir, { recursive: true, force: true });
   }
