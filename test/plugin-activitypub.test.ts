@@ -95,7 +95,10 @@ describe("example site: ActivityPub discovery", () => {
     const head = home.slice(0, home.indexOf("</head>"));
     assert.ok(head.includes(`<link rel="alternate" type="${AP}" href="${ACTOR}">`), head);
     assert.ok(head.includes(`<link rel="me" href="${ACTOR}">`), head);
-    assert.ok(head.includes(`<link rel="me" href="${SITE}">`), "the site as me: Mastodon's link check");
+    assert.ok(
+      head.includes(`<link rel="me" href="${SITE}">`),
+      "the site as me: Mastodon's link check",
+    );
     assert.ok(head.includes("X-XRDS-Location"), "the Yadis tag is still there");
     assert.equal(home.split(AP).length, 2, "one alternate link");
     assert.ok(!output("/about/").includes(AP), "only the home page");
