@@ -1,5 +1,5 @@
-/** The owner's browser sessions: signed cookie ids, in-memory logins and HMAC CSRF tokens. */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+/** The owner's browser sessions: signed cookie ids, logins kept in the store, HMAC CSRF tokens. */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { CookieOptions, Request, Response } from "express";
 import type { Config } from "../config.js";
 import type { Store } from "../store/store.js";
@@ -16,8 +16,9 @@ export function sessionCookieName(publicUrl: string): string {
 /**
  * The owner's browser session. Every browser that opens an owner page gets a random id in a
  * signed cookie (HttpOnly, SameSite=Lax, Secure when the public URL is https). The id is
- * "logged in" only while it is in the in-memory session table: a login replaces the id (no
- * fixation), a logout or a restart forgets it. The CSRF token of every form is an HMAC of
+ * "logged in" only while the store holds its login (a key–value entry named by the id's hash,
+ * expiring with the session), so every sidecar process on one store knows it and a restart
+ * keeps it: a login replaces the id (no fixation), a logout deletes it. The CSRF token of every form is an HMAC of
  * the id (the synchronizer-token pattern, with node:crypto, compared in constant time), so
  * a page of another site cannot produce it.
  */
@@ -26,8 +27,6 @@ export class OwnerSessions {
   #config: Pick<Config, "publicUrl" | "login">;
   #keys: Promise<{ cookie: string; csrf: string }> | null = null;
   readonly cookieName: string;
-  /** Logged-in session id → expiry (ms). */
-  #sessions = new Map<string, number>();
 
   constructor(store: Store, config: Pick<Config, "publicUrl" | "login">) {
     this.#store = store;
@@ -89,11 +88,8 @@ export class OwnerSessions {
   async isOwner(req: Request): Promise<boolean> {
     const id = await this.#idFrom(req);
     if (!id) return false;
-    const expires = this.#sessions.get(id);
-    if (expires === undefined) return false;
-    if (expires > Date.now()) return true;
-    this.#sessions.delete(id);
-    return false;
+    const login = (await this.#store.kvGet(sessionKey(id))) as { expires?: number } | undefined;
+    return typeof login?.expires === "number" && login.expires > Date.now();
   }
 
   /** The CSRF token for this browser's forms. */
@@ -111,18 +107,22 @@ export class OwnerSessions {
 
   /** After a correct password: a fresh id, remembered as logged in. */
   async logIn(req: Request, res: Response): Promise<void> {
-    const now = Date.now();
-    for (const [id, expires] of this.#sessions) if (expires <= now) this.#sessions.delete(id);
     const id = randomBytes(24).toString("base64url");
-    this.#sessions.set(id, now + this.#lifetimeMs);
+    const ttlMs = this.#lifetimeMs;
+    await this.#store.kvSet(sessionKey(id), { expires: Date.now() + ttlMs }, { ttlMs });
     await this.#setId(req, res, id);
   }
 
   async logOut(req: Request, res: Response): Promise<void> {
     const id = await this.#idFrom(req);
-    if (id) this.#sessions.delete(id);
+    if (id) await this.#store.kvDelete(sessionKey(id));
     res.clearCookie(this.cookieName, { ...this.#cookieOptions(), maxAge: undefined });
   }
+}
+
+/** The store's entry for a logged-in id: its hash, so the store never holds a usable cookie id. */
+function sessionKey(id: string): string {
+  return `owner-session:${createHash("sha256").update(id).digest("base64url")}`;
 }
 
 function mac(key: string, data: string): string {
