@@ -1,4 +1,6 @@
 /** The protocol-neutral delivery worker: a cursor per destination, backoff, give-up, counts. */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Config } from "../config.js";
 import type { SidecarEvents } from "../events.js";
 import type { Logger } from "../log.js";
@@ -44,6 +46,12 @@ export interface DrainOptions {
 
 /** Entries one destination sends before it yields its slot to the others. */
 const ENTRIES_PER_TURN = 32;
+/**
+ * How long a claim on a destination lasts in a store shared by processes; renewed before
+ * each entry, so it only lapses when its process died (one send is bounded by the client's
+ * total timeout, well under this).
+ */
+export const DESTINATION_LEASE_MS = 60_000;
 /** How long stop() waits for pushes in flight (they are resent after the restart). */
 const STOP_WAIT_MS = 5000;
 
@@ -84,6 +92,9 @@ export class DeliveryWorker {
   /** Set once stop() stopped waiting: late answers are not recorded (the store may be closed). */
   #abandoned = false;
   #idleWaiters: (() => void)[] = [];
+  /** Who this worker is in destination claims (a store shared by processes). */
+  readonly #owner = `${hostname()}:${process.pid}:${randomBytes(6).toString("hex")}`;
+  #unlisten: (() => void) | undefined;
   #onProgress: DrainOptions["onProgress"];
   /** Wakes run one after another; idle() waits for the last. */
   #waking: Promise<void> = Promise.resolve();
@@ -110,6 +121,8 @@ export class DeliveryWorker {
     if (this.#mode !== "idle") throw new Error("DeliveryWorker: already started");
     this.#mode = "serve";
     this.#deps.events?.on("outbound", this.#wake);
+    // Entries appended by another process on a shared store wake this one too.
+    this.#unlisten = this.#deps.store.onOutbound?.(this.#wake);
     this.wake();
   }
 
@@ -156,6 +169,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#deps.events?.off("outbound", this.#wake);
+    this.#unlisten?.();
     this.#waiting.clear();
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -217,9 +231,30 @@ export class DeliveryWorker {
     return d && { d, head: await this.#deps.store.headSeq() };
   }
 
+  /** One turn at a destination; in a store shared by processes, under this worker's claim. */
   async #run(key: string): Promise<void> {
     const store = this.#deps.store;
+    if (!store.claimDestination) return this.#turn(key);
+    try {
+      await this.#turn(key);
+    } finally {
+      await store.releaseDestination?.(key, this.#owner).catch(() => undefined);
+    }
+  }
+
+  /** False when another process holds `key`: it is looked at again once a lease could lapse. */
+  async #claimed(key: string): Promise<boolean> {
+    const claim = this.#deps.store.claimDestination;
+    if (!claim) return true;
+    if (await claim.call(this.#deps.store, key, this.#owner, DESTINATION_LEASE_MS)) return true;
+    this.#wait(key, Date.now() + DESTINATION_LEASE_MS);
+    return false;
+  }
+
+  async #turn(key: string): Promise<void> {
+    const store = this.#deps.store;
     for (let n = 0; n < ENTRIES_PER_TURN && !this.#stopped; n++) {
+      if (!(await this.#claimed(key))) return;
       const d = await store.destination(key);
       if (!d || d.gaveUpAt) return;
       const entry = (await store.outboundAfter(d.cursor, 1))[0];

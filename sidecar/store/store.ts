@@ -58,6 +58,22 @@ export interface Store {
   /** "json", "memory", "postgres": what the status page shows. */
   readonly backend: string;
 
+  // ── sharing one store between sidecar processes (PostgreSQL; absent: one process) ──
+  /**
+   * Claims destination `key` for `owner` until `leaseMs` from now, in one atomic step: true
+   * when it was unclaimed, its lease had lapsed, or `owner` held it (renewed). Two
+   * processes never push one destination at once, and a killed process's claim lapses.
+   * The JSON backend leaves it out: its file lock admits one process.
+   */
+  claimDestination?(key: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Ends `owner`'s claim on `key` (no-op when it holds none). */
+  releaseDestination?(key: string, owner: string): Promise<void>;
+  /**
+   * Calls `listener` when any process appended to the outbound log (PostgreSQL's
+   * LISTEN/NOTIFY), so every process's worker wakes without polling. Returns the unsubscribe.
+   */
+  onOutbound?(listener: () => void): () => void;
+
   // ── followers: remote accounts following the site ─────────────────────────────────
   followers(protocol?: Protocol): Promise<Follower[]>;
   follower(id: string): Promise<Follower | undefined>;
