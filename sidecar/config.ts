@@ -20,6 +20,24 @@ const httpUrl = absoluteHttpUrl
     return lowered.endsWith("/") ? lowered : `${lowered}/`;
   });
 
+/**
+ * A database URL holds a password: it comes from FEDERATION_DATABASE_URL only. Thrown, not
+ * reported as a schema issue, so that the error never quotes the value.
+ */
+function refuseDatabaseUrl(raw: unknown): unknown {
+  if (!raw || typeof raw !== "object") return raw;
+  for (const [key, value] of Object.entries(raw)) {
+    const urlLike =
+      /url|uri|dsn|connection|password|host/i.test(key) ||
+      (typeof value === "string" && /^postgres(ql)?:/i.test(value));
+    if (urlLike)
+      throw new ConfigError(
+        `eleventy-federation: the config file has "store.${key}": the database URL holds a password, so it is read only from the environment. Remove "store.${key}" and set FEDERATION_DATABASE_URL=postgres://user:password@host:5432/database instead.`,
+      );
+  }
+  return raw;
+}
+
 export const configSchema = z.strictObject({
   /** The site's public URL: the author's profile URL, identifier URI and OAuth consumer key. */
   siteUrl: httpUrl,
@@ -31,6 +49,24 @@ export const configSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8080),
   /** The JSON data file (a journal `<dataFile>.journal` and a lock `<dataFile>.lock` sit beside it). */
   dataFile: z.string().min(1).default("federation-data/store.json"),
+  /**
+   * Where the store lives: "json" (default: the files at `dataFile`) or "postgres" (the
+   * database at the environment's FEDERATION_DATABASE_URL, never written in this file).
+   */
+  store: z
+    .preprocess(
+      refuseDatabaseUrl,
+      z.strictObject({
+        kind: z.enum(["json", "postgres"]).default("json"),
+        pool: z
+          .strictObject({
+            /** Connections held at most (default 10); more callers wait for a free one. */
+            max: z.number().int().min(1).max(1000).default(10),
+          })
+          .prefault({}),
+      }),
+    )
+    .prefault({}),
   /** The published manifest: a URL (read over HTTP) or a path to a built `manifest.json`. */
   manifest: z.string().min(1).optional(),
   /** Let outbound requests reach loopback and private addresses. Only for tests on one machine. */
@@ -119,7 +155,7 @@ export const configSchema = z.strictObject({
       maxAttempts: z.number().int().min(1).default(5),
       /** Length of that window, in minutes (default 15). */
       windowMinutes: z.number().positive().default(15),
-      /** How long a login lasts (default 12 hours); sessions live in memory, a restart ends them. */
+      /** How long a login lasts (default 12 hours); logins are kept in the store, across restarts. */
       sessionHours: z.number().positive().default(12),
     })
     .prefault({}),

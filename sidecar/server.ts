@@ -17,7 +17,7 @@ import type { HttpClient } from "./net/client.js";
 import { ombWing } from "./omb/wing.js";
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, InFlightRequests, shutDown } from "./shutdown.js";
 import { checkDataOutsideSite } from "./site-dir-check.js";
-import { openStore } from "./store/open.js";
+import { openConfiguredStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 import { HookCommands } from "./sync/hook-commands.js";
 import { coreCommands } from "./sync/hook-routes.js";
@@ -101,14 +101,19 @@ export async function startSidecar(
 ): Promise<RunningSidecar> {
   const log = opts.log ?? createLogger(config.logLevel);
   checkPollSchedule(config.poll.schedule);
-  if (opts.siteDir) await checkDataOutsideSite(config.dataFile, opts.siteDir);
-  const store = await openStore(config.dataFile, {
-    fsync: config.fsync,
+  const postgres = config.store.kind === "postgres";
+  if (opts.siteDir && !postgres) await checkDataOutsideSite(config.dataFile, opts.siteDir);
+  const store = await openConfiguredStore(config, {
     onBackgroundError: (err) =>
-      log.error(
-        { err, dataFile: config.dataFile },
-        "store compaction failed (disk full?); the journal keeps every change, the next compaction retries",
-      ),
+      postgres
+        ? log.error(
+            { err },
+            "PostgreSQL store: a pooled connection or a compaction failed; the next query reconnects, the next compaction retries",
+          )
+        : log.error(
+            { err, dataFile: config.dataFile },
+            "store compaction failed (disk full?); the journal keeps every change, the next compaction retries",
+          ),
   });
   const ctx = composeSidecar(config, store, log);
   // Before listening: a build started when the sidecar answers reads a complete inbox.json.
@@ -149,7 +154,13 @@ export async function startSidecar(
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/`;
   log.info(
-    { url, siteUrl: config.siteUrl, publicUrl: config.publicUrl, dataFile: config.dataFile },
+    {
+      url,
+      siteUrl: config.siteUrl,
+      publicUrl: config.publicUrl,
+      store: config.store.kind,
+      ...(postgres ? {} : { dataFile: config.dataFile }),
+    },
     "sidecar listening",
   );
   if (!config.manifest) {

@@ -5,6 +5,7 @@ import { registerDeliver } from "./deliver.js";
 import { registerFollowRequests } from "./follow-requests.js";
 import { registerFollowing } from "./following.js";
 import { registerHashPassword } from "./hash-password.js";
+import { registerMigrate } from "./migrate.js";
 import { registerServe } from "./serve.js";
 import { registerStatus } from "./status.js";
 import { registerSubscribers } from "./subscribers.js";
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   registerStatus(program);
   registerDeliver(program);
   registerFollowRequests(program);
+  registerMigrate(program);
   for (const group of program.commands) showDefaultOptions(group);
   return program;
 }

@@ -9,7 +9,8 @@ import { createLogger, type Logger } from "../log.js";
 import { ListenError } from "../server.js";
 import { StoreCorruptError } from "../store/json/engine.js";
 import { StoreLockedError } from "../store/json/lock.js";
-import { openStore as openConfiguredStore } from "../store/open.js";
+import { openConfiguredStore } from "../store/open.js";
+import { PostgresError } from "../store/postgres/pool.js";
 import type { Store } from "../store/store.js";
 import { ManifestSourceError } from "../sync/manifest-source.js";
 import { explainManifestError } from "./manifest-hint.js";
@@ -26,6 +27,7 @@ const USER_ERRORS = [
   ManifestError,
   DeployHookError,
   HookSecretMissingError,
+  PostgresError,
 ];
 
 export class CliError extends Error {
@@ -70,7 +72,7 @@ export async function configFrom(opts: { config: string }): Promise<Config> {
  * sidecar runs; changes need the lock.
  */
 export function openStore(config: Config, mode: "read" | "write"): Promise<Store> {
-  return openConfiguredStore(config.dataFile, { fsync: config.fsync, readOnly: mode === "read" });
+  return openConfiguredStore(config, { readOnly: mode === "read" });
 }
 
 /**

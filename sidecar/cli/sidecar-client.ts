@@ -4,7 +4,7 @@ import { callDeployHook, DeployHookError } from "../../contract/hook-client.js";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import type { Config } from "../config.js";
 import { StoreLockedError } from "../store/json/lock.js";
-import { openStore } from "../store/open.js";
+import { openConfiguredStore } from "../store/open.js";
 import type { Store } from "../store/store.js";
 
 /** A CLI command needs the running sidecar but cannot sign its request. */
@@ -56,7 +56,7 @@ export async function inStoreOrSidecar<T>(
 ): Promise<T> {
   let store: Store;
   try {
-    store = await openStore(config.dataFile, { fsync: config.fsync });
+    store = await openConfiguredStore(config);
   } catch (e) {
     if (e instanceof StoreLockedError) return remote();
     throw e;
