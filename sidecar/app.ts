@@ -1,6 +1,7 @@
 /** The sidecar's Express app: each wing's routes, the hooks, the owner's pages, a served site. */
 import express from "express";
 import { SIDECAR_PATHS } from "../contract/public-paths.js";
+import { FEDERATION_PATHS } from "./activitypub/express-adapter.js";
 import { adminRoutes } from "./admin/routes.js";
 import { OWNER_PATHS } from "./auth/owner.js";
 import type { Context } from "./context.js";
@@ -14,13 +15,14 @@ export interface AppOptions {
   siteDir?: string;
 }
 
-/** First path segments of every sidecar endpoint: /omb, /hooks, /admin. */
+/** First path segments of every sidecar endpoint (/omb, /hooks, /admin) and the federation paths. */
 const SIDECAR_PREFIXES = [
   ...new Set(
     [...Object.values(SIDECAR_PATHS), ...Object.values(OWNER_PATHS)].map(
       (p) => `/${p.split("/")[1]}`,
     ),
   ),
+  ...FEDERATION_PATHS,
 ];
 
 /** The sidecar's Express app: OMB endpoints in both roles, hooks, owner pages. */

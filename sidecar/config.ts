@@ -89,6 +89,12 @@ export const configSchema = z.strictObject({
         .default(6 * 3600),
       /** A destination failing for longer than this is given up (kept and shown, not dropped). */
       giveUpAfterDays: z.number().positive().default(7),
+      /**
+       * With a store shared by processes (PostgreSQL): how long a process's claim on a
+       * destination lasts unless renewed (default 60 s, renewed before each entry). A killed
+       * process's destinations are taken over after at most this long.
+       */
+      claimSeconds: z.number().min(1).default(60),
     })
     .prefault({}),
   poll: z

@@ -8,13 +8,15 @@ import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
 import { parseConfig } from "../sidecar/config.js";
-import { DESTINATION_LEASE_MS } from "../sidecar/delivery/worker.js";
 import { createLogger } from "../sidecar/log.js";
 import { HttpClient } from "../sidecar/net/client.js";
 import type { Store } from "../sidecar/store/store.js";
 import { notice, setup } from "./delivery-worker-setup.js";
 import { ombWorker } from "./helpers/delivery.js";
 import { waitFor } from "./helpers/receiver.js";
+
+/** `delivery.claimSeconds`' default. */
+const LEASE_MS = 60_000;
 
 /** Claims kept beside a store, with a clock the test can move; records overlaps. */
 function withClaims(store: Store) {
@@ -111,7 +113,7 @@ test("a destination claimed by a worker that is gone is taken over once its leas
     const [dest] = await s.store.destinations();
     assert.ok(dest);
     // A process that died mid-push left its claim behind.
-    await claims.shared.claimDestination?.(dest.key, "dead-process", DESTINATION_LEASE_MS);
+    await claims.shared.claimDestination?.(dest.key, "dead-process", LEASE_MS);
     await s.publish(notice(1));
     await worker.drain();
     assert.equal(
@@ -119,7 +121,7 @@ test("a destination claimed by a worker that is gone is taken over once its leas
       1,
       "only the free one",
     );
-    claims.advance(DESTINATION_LEASE_MS + 1);
+    claims.advance(LEASE_MS + 1);
     await worker.drain();
     await waitFor(
       () => s.receiver.notices(0).length === 1 && s.receiver.notices(1).length === 1,

@@ -4,10 +4,15 @@
  * Response back. What Fedify does not route falls through to the next Express handler.
  * Fedify's @fedify/express targets Express 4, hence these few lines of our own.
  */
-import express, { type Request as ExpressRequest, type RequestHandler } from "express";
+import express, {
+  type Request as ExpressRequest,
+  type Response as ExpressResponse,
+  type RequestHandler,
+} from "express";
 import { AP_PATHS } from "../../contract/activitypub-paths.js";
 import { underAny } from "../web/security-headers.js";
 import type { ApRuntime } from "./federation.js";
+import { checkInboxPost } from "./inbox-guard.js";
 import { NODEINFO_PATH, publicRequestUrl, WELL_KNOWN_PATHS } from "./urls.js";
 
 /** Largest inbound body (Mastodon refuses activity JSON over 1 MB too). */
@@ -61,6 +66,18 @@ function isTombstone(body: ArrayBuffer): boolean {
   }
 }
 
+/** Methods WHATWG Request refuses to carry: answered by the next handler (404/405). */
+const FETCH_REFUSES = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+/** An inbox POST (the actor's or the shared one), as the sidecar sees its path. */
+const INBOX_PATH = new RegExp(
+  `^(?:${AP_PATHS.sharedInbox}|${AP_PATHS.inbox.replace("{identifier}", "[^/]+")})/?$`,
+);
+
+function plain(res: ExpressResponse, status: number, message: string): void {
+  res.status(status).type("text/plain; charset=utf-8").send(`${message}\n`);
+}
+
 /** Express middleware answering the federation paths through `runtime.federation`. */
 export function federationMiddleware(
   runtime: ApRuntime,
@@ -71,18 +88,41 @@ export function federationMiddleware(
   const passOn = new Response(null, { status: 404 });
   return (req, res, next) => {
     if (!underAny(req.path, FEDERATION_PATHS)) return next();
+    if (FETCH_REFUSES.has(req.method.toUpperCase())) return next();
     raw(req, res, (err?: unknown) => {
       if (err) return next(err);
-      const request = toFetchRequest(req, publicRequestUrl(runtime.urls, req.originalUrl));
-      runtime.federation
-        .fetch(request, {
-          contextData: undefined,
-          onNotFound: () => passOn,
-          // A browser asking for the actor gets the site, the author's profile page.
-          onNotAcceptable: (request) => notAcceptable(runtime, request, opts.profileUrl()),
-        })
+      let request: Request;
+      try {
+        request = toFetchRequest(req, publicRequestUrl(runtime.urls, req.originalUrl));
+      } catch {
+        return plain(res, 400, "This request cannot be read.");
+      }
+      const inbox = req.method === "POST" && INBOX_PATH.test(req.path);
+      if (inbox) {
+        const refusal = checkInboxPost(
+          request.headers,
+          Buffer.isBuffer(req.body) ? req.body : new Uint8Array(),
+        );
+        if (refusal) return plain(res, refusal.status, refusal.message);
+      }
+      const state = { listenerFailed: false };
+      runtime.handling
+        .run(state, () =>
+          runtime.federation.fetch(request, {
+            contextData: undefined,
+            onNotFound: () => passOn,
+            // A browser asking for the actor gets the site, the author's profile page.
+            onNotAcceptable: (request) => notAcceptable(runtime, request, opts.profileUrl()),
+          }),
+        )
         .then(async (response) => {
           if (response === passOn) return next();
+          // Fedify answers 500 to what it cannot parse (an unloadable @context, a malformed
+          // Date, a broken key document): the sender's mistake, not ours, unless one of our
+          // listeners failed (then 500 stands, and the sender retries).
+          if (inbox && response.status >= 500 && !state.listenerFailed) {
+            return plain(res, 400, "This activity could not be processed.");
+          }
           res.status(response.status);
           response.headers.forEach((value, name) => {
             res.append(name, value);
@@ -93,7 +133,14 @@ export function federationMiddleware(
           if (response.status === 200 && isTombstone(body)) res.status(410);
           res.end(req.method === "HEAD" ? undefined : Buffer.from(body));
         })
-        .catch(next);
+        .catch((err: unknown) => {
+          // Thrown while reading what was sent (a bad Date, an unloadable context): the
+          // sender's mistake, answered 400; our own listener's failure stays a 500.
+          if (inbox && !state.listenerFailed && !res.headersSent) {
+            return plain(res, 400, "This activity could not be processed.");
+          }
+          next(err);
+        });
     });
   };
 }

@@ -3,6 +3,7 @@
  * fetches, no message queue (posts go through our delivery worker; Follow replies through
  * follow-replies.ts), and the actor, collections, NodeInfo and inbox registered on it.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createFederation, type Federation, kvCache } from "@fedify/fedify";
 import type { Context } from "../context.js";
 import { registerActor } from "./actor.js";
@@ -25,6 +26,8 @@ export interface ApRuntime {
   replies: FollowReplies;
   requests: FollowRequests;
   posts: SitePosts;
+  /** Set while Fedify handles one request: an inbox listener of ours that fails marks it. */
+  handling: AsyncLocalStorage<{ listenerFailed: boolean }>;
 }
 
 /**
@@ -59,6 +62,7 @@ export function createApRuntime(ctx: Context): ApRuntime {
   registerNodeInfo(federation, ctx, urls);
   const posts = new SitePosts(ctx);
   registerObjects(federation, ctx, urls, posts);
-  registerInbox(federation, { ctx, urls, replies, requests });
-  return { federation, urls, replies, requests, posts };
+  const handling = new AsyncLocalStorage<{ listenerFailed: boolean }>();
+  registerInbox(federation, { ctx, urls, replies, requests, handling });
+  return { federation, urls, replies, requests, posts, handling };
 }

@@ -41,7 +41,10 @@ function sink(record: LogRecord): void {
   const log = target;
   if (!log) return;
   const category = record.category.join(".");
-  const remote = REMOTE_INPUT.some((c) => category === c || category.startsWith(c));
+  // An inbox POST Fedify could not read is answered 400 by the adapter: the sender's mistake.
+  const remote =
+    REMOTE_INPUT.some((c) => category === c || category.startsWith(c)) ||
+    /while serving request POST \S*\/inbox\b/.test(renderMessage(record));
   const level = record.level === "error" && remote ? "warn" : PINO_LEVEL[record.level];
   const err = Object.values(record.properties).find((v) => v instanceof Error);
   // Properties stay out: they may hold whole remote documents; the message names what matters.

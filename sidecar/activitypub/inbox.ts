@@ -4,6 +4,7 @@
  * checked the signature (cavage or RFC 9421, Digest, Date window, key owner = actor) and
  * deduplicated by activity id before any of this runs.
  */
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { Federation, InboxContext, UnverifiedActivityReason } from "@fedify/fedify";
 import { Accept, Activity, type Actor, Delete, Follow, Reject, Undo } from "@fedify/vocab";
 import type { Context } from "../context.js";
@@ -17,6 +18,8 @@ export interface InboxDeps {
   urls: ApUrls;
   replies: FollowReplies;
   requests: FollowRequests;
+  /** The request being handled: a failing listener marks it (the adapter keeps its 500). */
+  handling?: AsyncLocalStorage<{ listenerFailed: boolean }>;
 }
 
 const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s);
@@ -188,6 +191,8 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
     })
     .onUnverifiedActivity((_fctx, activity, reason) => onUnverified(deps, activity, reason))
     .onError((_fctx, err) => {
+      const state = deps.handling?.getStore();
+      if (state) state.listenerFailed = true;
       ctx.log.warn({ err }, "an inbound ActivityPub activity failed");
     })
     // Activities for the actor reach it once, whether sent to its inbox or the shared one.

@@ -46,12 +46,6 @@ export interface DrainOptions {
 
 /** Entries one destination sends before it yields its slot to the others. */
 const ENTRIES_PER_TURN = 32;
-/**
- * How long a claim on a destination lasts in a store shared by processes; renewed before
- * each entry, so it only lapses when its process died (one send is bounded by the client's
- * total timeout, well under this).
- */
-export const DESTINATION_LEASE_MS = 60_000;
 /** How long stop() waits for pushes in flight (they are resent after the restart). */
 const STOP_WAIT_MS = 5000;
 
@@ -238,16 +232,22 @@ export class DeliveryWorker {
     try {
       await this.#turn(key);
     } finally {
+      // Released at once, so another process need not wait out the lease.
       await store.releaseDestination?.(key, this.#owner).catch(() => undefined);
     }
   }
 
-  /** False when another process holds `key`: it is looked at again once a lease could lapse. */
+  /**
+   * False when another process holds `key`: looked at again once its claim could lapse. A
+   * claim (`delivery.claimSeconds`) is renewed before each entry, so it only lapses when its
+   * process died; one send is bounded by the client's total timeout, well under it.
+   */
   async #claimed(key: string): Promise<boolean> {
     const claim = this.#deps.store.claimDestination;
     if (!claim) return true;
-    if (await claim.call(this.#deps.store, key, this.#owner, DESTINATION_LEASE_MS)) return true;
-    this.#wait(key, Date.now() + DESTINATION_LEASE_MS);
+    const leaseMs = this.#deps.config.delivery.claimSeconds * 1000;
+    if (await claim.call(this.#deps.store, key, this.#owner, leaseMs)) return true;
+    this.#wait(key, Date.now() + leaseMs);
     return false;
   }
 

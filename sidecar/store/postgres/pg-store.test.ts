@@ -124,11 +124,7 @@ describe("PostgreSQL store, shared", { skip: findPgBin() ? false : PG_MISSING },
     // Claimed at once from both: exactly one wins.
     const races = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? a : b).claimDestination?.(
-          `omb http://race.example/${i}`,
-          `p${i % 2}`,
-          60_000,
-        ),
+        (i % 2 ? a : b).claimDestination?.(`omb http://race.example/${i}`, `p${i % 2}`, 60_000),
       ),
     );
     assert.equal(races.filter(Boolean).length, 20, "distinct keys: all claimed");
