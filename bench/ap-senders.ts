@@ -4,14 +4,13 @@
  * activities from them made ahead of a timed run with Fedify's signRequest (draft-cavage, as
  * Mastodon sends), so the client's signing never limits what is measured.
  */
-import { webcrypto } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { signRequest } from "@fedify/fedify";
 import { exportSpki } from "@fedify/vocab-runtime";
+import { generateRsaKeyPair } from "../sidecar/activitypub/actor-key.js";
 
 const AS = "https://www.w3.org/ns/activitystreams";
-const RSA = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
 
 export interface SignedActivity {
   /** The activity's id: what the answer is reported with. */
@@ -35,17 +34,7 @@ export interface Senders {
 }
 
 export async function startSenders(count: number): Promise<Senders> {
-  const keys = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        webcrypto.subtle.generateKey(
-          { ...RSA, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
-          true,
-          ["sign", "verify"],
-        ) as Promise<webcrypto.CryptoKeyPair>,
-    ),
-  );
+  const keys = await Promise.all(Array.from({ length: count }, () => generateRsaKeyPair()));
   const pems = await Promise.all(keys.map((k) => exportSpki(k.publicKey as never)));
   let actorFetches = 0;
   let inboxPosts = 0;

@@ -20,9 +20,8 @@ import { openStore } from "../sidecar/store/open.js";
 import type { ApFollower } from "../sidecar/store/types.js";
 import { type ApInboxes, type Received, startApInboxes } from "./helpers/ap-inbox.js";
 import { CrashLoop, SITE } from "./helpers/crash-loop.js";
-import { recordSync } from "./helpers/fixtures.js";
 import { readStore } from "./helpers/read-store.js";
-import { testManifest, testNotice, writeManifest } from "./helpers/receiver-manifest.js";
+import { testManifest, testNotice } from "./helpers/receiver-manifest.js";
 
 const INBOXES = 200;
 /** Personal inboxes are numbered from here: with a shared inbox known, none gets a POST. */
@@ -85,7 +84,7 @@ test("SIGKILL at 20+ points of an ActivityPub fan-out: every Create reaches ever
     maxKills: MIN_KILLS + 2,
     maxStarts: MAX_STARTS,
   });
-  const { dataFile, manifestFile } = crash;
+  const { dataFile } = crash;
   let publicKey: webcrypto.CryptoKey | undefined;
   // Asked for on every POST, before the inbox verifies, records and answers it: a kill here
   // lands in the middle of a delivery, which the sidecar never sees answered.
@@ -106,15 +105,7 @@ test("SIGKILL at 20+ points of an ActivityPub fan-out: every Create reaches ever
     for (let i = 0; i < INBOXES; i++) {
       for (const f of followers(inboxes, i)) await seed.saveFollower(f);
     }
-    const before = testManifest(SITE, [1, 2]);
-    await recordSync(
-      seed,
-      [],
-      before.notices.map((n) => n.uri),
-      { initialized: true, profile: { ...before.profile } },
-    );
-    await seed.close();
-    await writeManifest(manifestFile, testManifest(SITE, [1, 2, ...NEW_POSTS]));
+    await crash.seedFirstSync(seed, NEW_POSTS);
 
     const posts = NEW_POSTS.map((i) => postObjectId(SITE, testNotice(SITE, i).uri).href);
     const done = () => {
@@ -129,7 +120,10 @@ test("SIGKILL at 20+ points of an ActivityPub fan-out: every Create reaches ever
     const { kills, killedAt } = crash;
 
     assert.deepEqual(inboxes.unverified, [], "every POST verified against the actor's key");
-    const actor = actorId({ sidecarUrl: SITE, nickname: before.profile.nickname }).href;
+    const actor = actorId({
+      sidecarUrl: SITE,
+      nickname: testManifest(SITE, []).profile.nickname,
+    }).href;
     const keyId = mainKeyId(new URL(actor)).href;
     // Each post's Create has the id of its log entry, the same in every POST of it.
     const entries = await readStore(dataFile, (s) => s.outboundAfter(0, 10));

@@ -5,9 +5,9 @@ import path from "node:path";
 import { test } from "node:test";
 import { openStore } from "../sidecar/store/open.js";
 import { CrashLoop, SITE } from "./helpers/crash-loop.js";
-import { ombFollower, recordSync } from "./helpers/fixtures.js";
+import { ombFollower } from "./helpers/fixtures.js";
 import { startReceiver, type TestReceiver } from "./helpers/receiver.js";
-import { testManifest, testNotice, writeManifest } from "./helpers/receiver-manifest.js";
+import { testManifest, testNotice } from "./helpers/receiver-manifest.js";
 
 /**
  * The crash-safety promise (docs/readme/delivery.md): the sidecar process is killed with
@@ -35,7 +35,7 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
     minKills: MIN_KILLS,
     maxStarts: MAX_STARTS,
   });
-  const { dataFile, manifestFile } = crash;
+  const { dataFile } = crash;
   try {
     await crash.writeConfig({ delivery: { concurrency: CONCURRENCY } });
 
@@ -57,15 +57,7 @@ test("SIGKILL at 20+ points of a fan-out: after restarts every notice reaches ev
         }),
       );
     }
-    const before = testManifest(SITE, [1, 2]);
-    await recordSync(
-      seed,
-      [],
-      before.notices.map((n) => n.uri),
-      { initialized: true, profile: { ...before.profile } },
-    );
-    await seed.close();
-    await writeManifest(manifestFile, testManifest(SITE, [1, 2, ...NEW_POSTS]));
+    await crash.seedFirstSync(seed, NEW_POSTS);
 
     // Kill after every `step` answered deliveries (in the middle of the answer: the sidecar
     // never reads it, so that push was in flight).

@@ -50,6 +50,8 @@ export interface Setup {
   store: Store;
   worker: DeliveryWorker;
   subs: OmbFollower[];
+  /** Another worker with this setup's config and client, over `store` (e.g. a wrapper of it). */
+  workerOn(store: Store): DeliveryWorker;
   /** Appends notices (and wakes the worker through the "outbound" event). */
   publish(...notices: ManifestNotice[]): Promise<number[]>;
   close(): Promise<void>;
@@ -120,6 +122,7 @@ export async function setup(
     store,
     worker,
     subs,
+    workerOn: (other) => ombWorker({ config, store: other, http, log: createLogger("silent") }),
     publish: async (...notices) => {
       const seqs = await recordSync(
         store,

@@ -5,14 +5,9 @@
  * gone lapses and is taken over.
  */
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { test } from "node:test";
-import { parseConfig } from "../sidecar/config.js";
-import { createLogger } from "../sidecar/log.js";
-import { HttpClient } from "../sidecar/net/client.js";
 import type { Store } from "../sidecar/store/store.js";
 import { notice, setup } from "./delivery-worker-setup.js";
-import { ombWorker } from "./helpers/delivery.js";
 import { waitFor } from "./helpers/receiver.js";
 
 /** `delivery.claimSeconds`' default. */
@@ -53,24 +48,7 @@ function withClaims(store: Store) {
 test("two workers on one shared store: each notice reaches each destination once", async () => {
   const s = await setup({ destinations: 12, start: false });
   const claims = withClaims(s.store);
-  const config = parseConfig(
-    {
-      siteUrl: "https://site.example/",
-      publicUrl: "https://site.example/",
-      allowPrivateNetworks: true,
-      delivery: { concurrency: 4 },
-    },
-    "test",
-    tmpdir(),
-    {},
-  );
-  const http = new HttpClient({
-    allowPrivateNetworks: true,
-    headersTimeoutMs: 500,
-    totalTimeoutMs: 1000,
-  });
-  const log = createLogger("silent");
-  const workers = [1, 2].map(() => ombWorker({ config, store: claims.shared, http, log }));
+  const workers = [1, 2].map(() => s.workerOn(claims.shared));
   try {
     await s.publish(notice(1), notice(2), notice(3));
     await Promise.all(workers.map((w) => w.drain()));
@@ -85,7 +63,6 @@ test("two workers on one shared store: each notice reaches each destination once
     const delivered = workers.reduce((n, w) => n + w.counts.delivered, 0);
     assert.equal(delivered, 36, "36 deliveries between the two workers");
   } finally {
-    await http.close();
     await s.close();
   }
 });
@@ -93,22 +70,7 @@ test("two workers on one shared store: each notice reaches each destination once
 test("a destination claimed by a worker that is gone is taken over once its lease lapses", async () => {
   const s = await setup({ destinations: 2, start: false });
   const claims = withClaims(s.store);
-  const config = parseConfig(
-    {
-      siteUrl: "https://site.example/",
-      publicUrl: "https://site.example/",
-      allowPrivateNetworks: true,
-    },
-    "test",
-    tmpdir(),
-    {},
-  );
-  const http = new HttpClient({
-    allowPrivateNetworks: true,
-    headersTimeoutMs: 500,
-    totalTimeoutMs: 1000,
-  });
-  const worker = ombWorker({ config, store: claims.shared, http, log: createLogger("silent") });
+  const worker = s.workerOn(claims.shared);
   try {
     const [dest] = await s.store.destinations();
     assert.ok(dest);
@@ -128,7 +90,6 @@ test("a destination claimed by a worker that is gone is taken over once its leas
       "both",
     );
   } finally {
-    await http.close();
     await s.close();
   }
 });

@@ -22,6 +22,15 @@ function isStoredPair(v: unknown): v is StoredPair {
   return typeof p?.publicKey === "object" && typeof p?.privateKey === "object";
 }
 
+/** A new RSA-2048 pair (RSASSA-PKCS1-v1_5, SHA-256), extractable: what actors sign with. */
+export async function generateRsaKeyPair(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(
+    { ...ALGORITHM, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+    true,
+    ["sign", "verify"],
+  )) as CryptoKeyPair;
+}
+
 /** One import per store: signing and serving the actor reuse the same CryptoKeys. */
 const loaded = new WeakMap<Store, Promise<CryptoKeyPair>>();
 
@@ -48,11 +57,7 @@ async function loadOrCreate(store: Store): Promise<CryptoKeyPair> {
       `eleventy-federation: the stored ActivityPub key (${KEY_ENTRY}) is damaged. Restore the data file from a backup; a new key would make followers' servers distrust the actor until they refetch it.`,
     );
   }
-  const created = (await webcrypto.subtle.generateKey(
-    { ...ALGORITHM, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
-    true,
-    ["sign", "verify"],
-  )) as CryptoKeyPair;
+  const created = await generateRsaKeyPair();
   const stored: StoredPair = {
     publicKey: await webcrypto.subtle.exportKey("jwk", created.publicKey),
     privateKey: await webcrypto.subtle.exportKey("jwk", created.privateKey),

@@ -55,8 +55,8 @@ const recipient = (m: Member) => ({
   endpoints: m.sharedInbox ? { sharedInbox: new URL(m.sharedInbox) } : null,
 });
 
-/** Secure mode: a collection is answered only to a GET signed by some actor's key. */
-function authorizer(ctx: Context) {
+/** Secure mode: collections, posts and the outbox answer only a GET signed by some actor's key. */
+export function authorizer(ctx: Context) {
   return async (fctx: RequestContext<void>) =>
     !ctx.config.activitypub.secureMode || (await fctx.getSignedKey()) !== null;
 }

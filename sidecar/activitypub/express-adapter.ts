@@ -69,8 +69,8 @@ function isTombstone(body: ArrayBuffer): boolean {
 /** Methods WHATWG Request refuses to carry: answered by the next handler (404/405). */
 const FETCH_REFUSES = new Set(["CONNECT", "TRACE", "TRACK"]);
 
-/** An inbox POST (the actor's or the shared one), as the sidecar sees its path. */
-const INBOX_PATH = new RegExp(
+/** An inbox's path (the actor's or the shared one), as the sidecar sees it. */
+export const INBOX_PATH = new RegExp(
   `^(?:${AP_PATHS.sharedInbox}|${AP_PATHS.inbox.replace("{identifier}", "[^/]+")})/?$`,
 );
 

@@ -3,7 +3,7 @@
  * or Article (a removed one as a Tombstone, answered 410 by the adapter), and the outbox
  * pages the latest posts as Create activities. Fedify renders and negotiates both.
  */
-import type { Federation, RequestContext } from "@fedify/fedify";
+import type { Federation } from "@fedify/fedify";
 import { Object as ApObject, type Create } from "@fedify/vocab";
 import { createActivity } from "../../protocol/activitypub/activities.js";
 import {
@@ -14,6 +14,7 @@ import {
 } from "../../protocol/activitypub/post-object.js";
 import type { Context } from "../context.js";
 import { siteActor } from "./actor.js";
+import { authorizer } from "./collections.js";
 import type { SitePosts } from "./posts.js";
 import type { ApUrls } from "./urls.js";
 
@@ -28,12 +29,6 @@ async function apOptions(ctx: Context): Promise<ApOptions | null> {
     nickname,
     objectType: ctx.config.activitypub.objectType,
   };
-}
-
-/** Secure mode: objects and the outbox only to a GET signed by some actor's key. */
-function authorizer(ctx: Context) {
-  return async (fctx: RequestContext<void>) =>
-    !ctx.config.activitypub.secureMode || (await fctx.getSignedKey()) !== null;
 }
 
 export function registerObjects(

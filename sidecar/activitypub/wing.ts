@@ -1,13 +1,12 @@
 /** The ActivityPub wing: Fedify's endpoints (actor, WebFinger, NodeInfo, inboxes), follow handling. */
 import { Router } from "express";
-import { AP_PATHS } from "../../contract/activitypub-paths.js";
 import type { Context } from "../context.js";
 import { mastodonSchedule } from "../delivery/backoff.js";
 import { type HookCommands, stringArg } from "../sync/hook-commands.js";
 import { ProtocolError } from "../web/errors.js";
 import { limitPerClient } from "../web/rate-limit.js";
 import type { Wing } from "../wing.js";
-import { federationMiddleware } from "./express-adapter.js";
+import { federationMiddleware, INBOX_PATH } from "./express-adapter.js";
 import { type ApRuntime, createApRuntime } from "./federation.js";
 import { FollowRequestError } from "./follow-requests.js";
 import { activityRenderer } from "./outbound/render.js";
@@ -68,12 +67,7 @@ export function activitypubWing(transport: Wing["transport"] = apTransport): Win
           new ProtocolError(429, "Too many activities from this address; retry in a minute."),
         quiet: true,
       });
-      // The app sees paths with the base path stripped: the contract's paths as they are.
-      const inboxes = [AP_PATHS.inbox, AP_PATHS.sharedInbox];
-      router.post(
-        inboxes.map((p) => p.replace("{identifier}", ":identifier")),
-        inboxLimit,
-      );
+      router.post(INBOX_PATH, inboxLimit);
       router.use(federationMiddleware(runtime, { profileUrl: () => ctx.config.siteUrl }));
       return router;
     },

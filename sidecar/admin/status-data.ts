@@ -2,6 +2,7 @@
  * Everything the owner's status shows, gathered by one function for both of its readers:
  * `eleventy-federation status` (text or JSON) and the status page (GET /admin).
  */
+
 import type { Config } from "../config.js";
 import {
   type DeliveryStatus,
@@ -11,6 +12,7 @@ import {
 } from "../delivery/status.js";
 import { destinationOf, type Store } from "../store/store.js";
 import { type Followed, type Follower, PROTOCOLS, type Protocol } from "../store/types.js";
+import { plural } from "./plural.js";
 
 /** How the protocols are named to the owner. */
 export const PROTOCOL_NAMES: Record<Protocol, string> = {
@@ -145,8 +147,7 @@ export function outboundSummary(st: Pick<DeliveryStatus, "head" | "sync">): stri
 /** Followers per protocol, and on how many instances, e.g. "3 (OpenMicroBlogging 3 on 2 instances)". */
 export function followersSummary(st: StatusReport): string {
   const parts = st.followersByProtocol.map(
-    (g) =>
-      `${PROTOCOL_NAMES[g.protocol]} ${g.count} on ${g.instances.length} instance${g.instances.length === 1 ? "" : "s"}`,
+    (g) => `${PROTOCOL_NAMES[g.protocol]} ${g.count} on ${plural(g.instances.length, "instance")}`,
   );
   return parts.length > 0 ? `${st.subscribers} (${parts.join("; ")})` : String(st.subscribers);
 }

@@ -3,7 +3,6 @@
  * that records what arrives and checks its signature with Fedify's verifier, and a way to
  * send it signed (or badly signed) activities with Fedify's signRequest.
  */
-import { webcrypto } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpMessageSignaturesSpec, signRequest, verifyRequest } from "@fedify/fedify";
@@ -35,20 +34,11 @@ export interface TestActor {
   close(): Promise<void>;
 }
 
+import { generateRsaKeyPair } from "../../sidecar/activitypub/actor-key.js";
+
 const AS = "https://www.w3.org/ns/activitystreams";
 
-async function rsaPair(): Promise<webcrypto.CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(
-    {
-      name: "RSASSA-PKCS1-v1_5",
-      hash: "SHA-256",
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-    },
-    true,
-    ["sign", "verify"],
-  )) as webcrypto.CryptoKeyPair;
-}
+const rsaPair = generateRsaKeyPair;
 
 export async function startTestActor(name = "bob"): Promise<TestActor> {
   const keys = await rsaPair();

@@ -8,9 +8,12 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FileConfig } from "../../sidecar/config.js";
+import type { Store } from "../../sidecar/store/store.js";
 import { callDeployHook } from "./deploy-hook.js";
+import { recordSync } from "./fixtures.js";
 import { readStore } from "./read-store.js";
 import { waitFor } from "./receiver.js";
+import { testManifest, writeManifest } from "./receiver-manifest.js";
 import { type Served, serve } from "./serve-process.js";
 
 const SECRET = "crash-test-hook-secret";
@@ -64,6 +67,22 @@ export class CrashLoop {
       delivery: { baseDelaySeconds: 0.05, maxDelaySeconds: 0.2, ...extra.delivery },
     };
     await writeFile(this.configFile, JSON.stringify(config));
+  }
+
+  /**
+   * Records posts 1 and 2 as already published (the first sync, with the profile) in `seed`,
+   * closes it, and writes the manifest with `newPosts` added: what the deploy hook syncs.
+   */
+  async seedFirstSync(seed: Store, newPosts: number[]): Promise<void> {
+    const before = testManifest(SITE, [1, 2]);
+    await recordSync(
+      seed,
+      [],
+      before.notices.map((n) => n.uri),
+      { initialized: true, profile: { ...before.profile } },
+    );
+    await seed.close();
+    await writeManifest(this.manifestFile, testManifest(SITE, [1, 2, ...newPosts]));
   }
 
   /** SIGKILL the running sidecar now (its exit is awaited where it matters). */

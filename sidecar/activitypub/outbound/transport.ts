@@ -21,7 +21,10 @@ import { classifyApResponse } from "./outcome.js";
 /** An entry as the activity JSON sent for it, for the actor `nickname`. */
 export type RenderActivity = (entry: OutboundEntry, nickname: string) => Promise<string>;
 
-/** Rendered bodies kept: one entry goes to every destination in turn. */
+/** An entry's activity JSON and the actor it is from; null before the first sync. */
+type Prepared = { nickname: string; body: string } | null;
+
+/** Rendered entries kept: one entry goes to every destination in turn. */
 const BODY_CACHE = 64;
 
 export interface ApTransportOptions {
@@ -37,7 +40,8 @@ export class ApTransport implements Transport {
   readonly #deps: WingDeps;
   readonly #render: RenderActivity;
   readonly #breaker: HostBreaker;
-  readonly #bodies = new Map<string, Promise<string>>();
+  /** Each entry rendered once, for the actor named when it was first sent. */
+  readonly #prepared = new Map<number, Promise<Prepared>>();
   readonly #knocks: KnockMemory;
   #key: { nickname: string; key: Promise<SigningKey> } | undefined;
 
@@ -55,8 +59,6 @@ export class ApTransport implements Transport {
   }
 
   async send(destination: Destination, entry: OutboundEntry): Promise<SendResult> {
-    const nickname = (await this.#deps.store.syncState()).profile?.nickname;
-    if (!nickname) return { kind: "retry", error: "the site's profile is not known yet (no sync)" };
     const host = new URL(destination.url).host;
     const blocked = this.#breaker.blockedFor(host);
     if (blocked > 0) {
@@ -66,12 +68,14 @@ export class ApTransport implements Transport {
         retryAfterMs: blocked,
       };
     }
-    let body: string;
+    let prepared: Prepared;
     try {
-      body = await this.#body(entry, nickname);
+      prepared = await this.#prepare(entry);
     } catch (err) {
       return { kind: "unsendable", error: `the activity could not be built: ${String(err)}` };
     }
+    if (!prepared) return { kind: "retry", error: "the site's profile is not known yet (no sync)" };
+    const { nickname, body } = prepared;
     let outcome: ReturnType<typeof classifyApResponse>;
     try {
       outcome = classifyApResponse(
@@ -117,16 +121,20 @@ export class ApTransport implements Transport {
     return { kind: "gone" };
   }
 
-  #body(entry: OutboundEntry, nickname: string): Promise<string> {
-    const id = `${entry.seq} ${nickname}`;
-    let body = this.#bodies.get(id);
-    if (!body) {
-      body = this.#render(entry, nickname);
-      body.catch(() => this.#bodies.delete(id));
-      if (this.#bodies.size >= BODY_CACHE) this.#bodies.clear();
-      this.#bodies.set(id, body);
+  #prepare(entry: OutboundEntry): Promise<Prepared> {
+    let prepared = this.#prepared.get(entry.seq);
+    if (!prepared) {
+      prepared = (async () => {
+        const nickname = (await this.#deps.store.syncState()).profile?.nickname;
+        return nickname ? { nickname, body: await this.#render(entry, nickname) } : null;
+      })();
+      const forget = () => this.#prepared.delete(entry.seq);
+      // Not kept when it failed or the profile was not known yet: the next send tries again.
+      prepared.then((p) => p ?? forget(), forget);
+      if (this.#prepared.size >= BODY_CACHE) this.#prepared.clear();
+      this.#prepared.set(entry.seq, prepared);
     }
-    return body;
+    return prepared;
   }
 
   #signingKey(nickname: string): Promise<SigningKey> {
