@@ -12,6 +12,7 @@ import { PASSWORD } from "../../helpers/remote-listenee-flow.js";
 import type { Params } from "../../helpers/remote-listenee-oauth.js";
 import { hostileText } from "../property.js";
 import { hookEndpoint, hookHeaders, signKind } from "./hook-endpoints.js";
+import { keysIn, unexpectedTables } from "./journal.js";
 import { paramValue } from "./param-values.js";
 import type { ProviderWorld } from "./provider-world.js";
 import type { FuzzRequest } from "./sender.js";
@@ -27,6 +28,19 @@ import {
 
 const noWrites: WorldEndpoint["checkWrites"] = (w) =>
   w.lines === 0 ? null : `${w.lines} store writes`;
+
+/** A login is kept in the store: one session entry per accepted login (303), nothing else. */
+const loginWrites: WorldEndpoint["checkWrites"] = (w, answered) => {
+  const stray = unexpectedTables(w, ["kv"]);
+  if (stray.length > 0) return `wrote to ${stray.join(", ")}`;
+  const keys = keysIn(w, "kv");
+  const other = keys.find((k) => !k.startsWith("owner-session:"));
+  if (other) return `wrote kv ${other}`;
+  const logins = answered.filter((a) => a.built.request.method === "POST" && a.status === 303);
+  return keys.length <= logins.length
+    ? null
+    : `${keys.length} sessions for ${logins.length} logins`;
+};
 
 /** An owner form POST to `path` with cookie and CSRF token of every kind. */
 function ownerForm(
@@ -124,7 +138,7 @@ export function ownerEndpoints(world: ProviderWorld): WorldEndpoint[] {
             { ownerMayPost: true, accepted: (f) => f.password === PASSWORD },
           ),
         ),
-      checkWrites: noWrites,
+      checkWrites: loginWrites,
     },
     {
       name: `POST ${OWNER_PATHS.logout}`,
