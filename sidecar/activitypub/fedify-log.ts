@@ -1,4 +1,6 @@
 /** Fedify logs through LogTape: its warnings and errors go to our pino logger, the rest nowhere. */
+
+import { AsyncLocalStorage } from "node:async_hooks";
 import { configureSync, getConfig, type LogLevel, type LogRecord } from "@logtape/logtape";
 import type { Logger } from "../log.js";
 
@@ -62,6 +64,8 @@ export function bridgeFedifyLogs(log: Logger): void {
   }
   configureSync({
     sinks: { pino: sink },
+    // Fedify logs with context (withContext): without a store LogTape warns at each request.
+    contextLocalStorage: new AsyncLocalStorage(),
     loggers: [
       { category: ["fedify"], sinks: ["pino"], lowestLevel: "warning" },
       { category: ["logtape", "meta"], sinks: ["pino"], lowestLevel: "warning" },
