@@ -1,13 +1,16 @@
 /**
- * The crash loop of the fan-out crash tests (one per protocol): a real sidecar process on a
- * JSON store in a temp folder, SIGKILLed during its first sync, at start-up and after every
- * `step` deliveries the test counts, restarted until everything arrived; then killed once
- * more and started again until every cursor is at the head. Every loop and wait is bounded.
+ * The crash loop of the fan-out crash tests: real sidecar processes (one on a JSON store in a
+ * temp folder, or several sharing one PostgreSQL database), SIGKILLed during the first sync,
+ * at start-up and after every `step` deliveries the test counts (one process at a time, in
+ * turn), each restarted until everything arrived; then all killed and one started again
+ * until every cursor is at the head. Every loop and wait is bounded.
  */
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FileConfig } from "../../sidecar/config.js";
+import { openStore } from "../../sidecar/store/open.js";
+import { openPostgresStore } from "../../sidecar/store/postgres/pg-store.js";
 import type { Store } from "../../sidecar/store/store.js";
 import { callDeployHook } from "./deploy-hook.js";
 import { recordSync } from "./fixtures.js";
@@ -27,6 +30,10 @@ export interface CrashLoopOptions {
   /** After this many kills `delivered()` kills no more: the fan-out ends in one go (default: no cap). */
   maxKills?: number;
   maxStarts: number;
+  /** Sidecar processes running at once (default 1); more than one needs `databaseUrl`. */
+  processes?: number;
+  /** A migrated PostgreSQL database the processes share (store.kind "postgres"). */
+  databaseUrl?: string;
 }
 
 export class CrashLoop {
@@ -38,9 +45,10 @@ export class CrashLoop {
   readonly manifestFile: string;
   readonly configFile: string;
   readonly #opts: CrashLoopOptions;
-  #current: Served | null = null;
-  /** The current process was sent its SIGKILL (alive() stays true until it has exited). */
-  #killed = false;
+  /** The process of each slot, and whether it was sent its SIGKILL (alive() stays true until it has exited). */
+  readonly #slots: { proc: Served; killed: boolean }[] = [];
+  /** The slot the next kill tries first. */
+  #turn = 0;
   #sinceKill = 0;
 
   constructor(dir: string, opts: CrashLoopOptions) {
@@ -63,6 +71,7 @@ export class CrashLoop {
       allowPrivateNetworks: true,
       logLevel: "warn",
       fsync: true,
+      ...(this.#opts.databaseUrl ? { store: { kind: "postgres" } } : {}),
       ...extra,
       delivery: { baseDelaySeconds: 0.05, maxDelaySeconds: 0.2, ...extra.delivery },
     };
@@ -85,14 +94,38 @@ export class CrashLoop {
     await writeManifest(this.manifestFile, testManifest(SITE, [1, 2, ...newPosts]));
   }
 
-  /** SIGKILL the running sidecar now (its exit is awaited where it matters). */
+  /** The store the sidecars use, opened for writing (to seed it before the first start). */
+  openStore(): Promise<Store> {
+    const url = this.#opts.databaseUrl;
+    return url ? openPostgresStore(url, { max: 2 }) : openStore(this.dataFile);
+  }
+
+  /** The store the sidecars use: its JSON files read-only, or the shared database. */
+  async read<T>(fn: (s: Store) => T | Promise<T>): Promise<T> {
+    const url = this.#opts.databaseUrl;
+    if (!url) return readStore(this.dataFile, fn);
+    const store = await openPostgresStore(url, { max: 2 });
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** SIGKILL one running sidecar now, each in turn (its exit is awaited where it matters). */
   kill(): void {
-    if (this.#killed || !this.#current?.alive()) return;
-    this.#killed = true;
-    void this.#current.kill();
-    this.kills++;
-    this.killedAt.push(Date.now());
-    this.#sinceKill = 0;
+    const n = this.#slots.length;
+    for (let i = 0; i < n; i++) {
+      const slot = this.#slots[(this.#turn + i) % n];
+      if (!slot || slot.killed || !slot.proc.alive()) continue;
+      this.#turn = (this.#turn + i + 1) % n;
+      slot.killed = true;
+      void slot.proc.kill();
+      this.kills++;
+      this.killedAt.push(Date.now());
+      this.#sinceKill = 0;
+      return;
+    }
   }
 
   /** One delivery seen by a receiver: every `step`-th one kills the sidecar, right now. */
@@ -102,42 +135,53 @@ export class CrashLoop {
   }
 
   /**
-   * Starts, kills and restarts the sidecar until `done()`: the first start is killed 15 ms
-   * into the sync its deploy hook runs, the second during start-up (the worker's first scan),
-   * the others by `delivered()`. Then asserts that it got there with enough kills.
+   * Starts, kills and restarts sidecars until `done()`, keeping `processes` of them running:
+   * the first start is killed 15 ms into the sync its deploy hook runs, the second during
+   * start-up (the worker's first scan), the others by `delivered()`; every other start calls
+   * the deploy hook again (a resync appends nothing twice). Then asserts that it got there
+   * with enough kills.
    */
   async run(done: () => boolean): Promise<void> {
     const { maxStarts, minKills } = this.#opts;
-    for (let start = 0; start < maxStarts && !done(); start++) {
-      const current = await this.#start();
-      if (start === 1) this.kill();
-      else {
-        // the sidecar may be killed while answering
-        const hooked = callDeployHook(current.url, SECRET, { source: "crash-test" }).catch(
-          () => undefined,
-        );
-        if (start === 0) setTimeout(() => this.kill(), 15);
-        await hooked;
+    const processes = this.#opts.processes ?? 1;
+    for (let start = 0; start < maxStarts && !done(); ) {
+      for (let slot = 0; slot < processes && start < maxStarts && !done(); slot++) {
+        if (this.#slots[slot]?.proc.alive()) continue;
+        const current = await this.#start(slot);
+        if (start === 1) this.kill();
+        else {
+          // the sidecar may be killed while answering
+          const hooked = callDeployHook(current.url, SECRET, { source: "crash-test" }).catch(
+            () => undefined,
+          );
+          if (start === 0) setTimeout(() => this.kill(), 15);
+          await hooked;
+        }
+        start++;
       }
       // (a race with `exited` would leave this wait polling on after a failure)
-      await waitFor(() => done() || !current.alive(), "every delivery", 60_000).catch(
-        () => undefined,
-      );
+      const someDead = () => this.#slots.some((s) => !s.proc.alive());
+      await waitFor(() => done() || someDead(), "every delivery", 60_000).catch(() => undefined);
     }
     assert.ok(done(), `not everything delivered after ${maxStarts} starts (${this.kills} kills)`);
     assert.ok(this.kills >= minKills, `only ${this.kills} kills`);
   }
 
   /**
-   * Kills the last one too (nothing may depend on a clean shutdown); one more start must
+   * Kills the last ones too (nothing may depend on a clean shutdown); one more start must
    * bring every cursor to the head, resending only what was in flight. Stops it cleanly.
    */
   async catchUp(): Promise<void> {
-    this.kill();
-    await this.#current?.exited;
-    const current = await this.#start();
+    for (const { proc, killed } of this.#slots.splice(0)) {
+      if (!killed && proc.alive()) {
+        this.kills++;
+        this.killedAt.push(Date.now());
+      }
+      await proc.kill();
+    }
+    const current = await this.#start(0);
     const caughtUp = () =>
-      readStore(this.dataFile, async (s) => {
+      this.read(async (s) => {
         const head = await s.headSeq();
         return (await s.destinations()).every((d) => d.cursor === head);
       });
@@ -147,7 +191,7 @@ export class CrashLoop {
 
   /** The store at the end: `entries` appended once despite the resyncs, all delivered. */
   async assertStoreDone(entries: number): Promise<void> {
-    await readStore(this.dataFile, async (store) => {
+    await this.read(async (store) => {
       const head = await store.headSeq();
       assert.equal(head, entries, "each new post appended once, despite the resyncs");
       assert.ok(
@@ -160,14 +204,14 @@ export class CrashLoop {
 
   /** SIGKILLs whatever still runs (the test's clean-up). */
   async close(): Promise<void> {
-    await this.#current?.kill();
+    for (const { proc } of this.#slots) await proc.kill();
   }
 
-  async #start(): Promise<Served> {
-    this.#killed = false;
-    this.#current = await serve(this.configFile, {
-      env: { ...process.env, FEDERATION_HOOK_SECRET: SECRET },
-    });
-    return this.#current;
+  async #start(slot: number): Promise<Served> {
+    const env: NodeJS.ProcessEnv = { ...process.env, FEDERATION_HOOK_SECRET: SECRET };
+    if (this.#opts.databaseUrl) env.FEDERATION_DATABASE_URL = this.#opts.databaseUrl;
+    const proc = await serve(this.configFile, { env });
+    this.#slots[slot] = { proc, killed: false };
+    return proc;
   }
 }
