@@ -8,6 +8,7 @@ import { registerHashPassword } from "./hash-password.js";
 import { registerMigrate } from "./migrate.js";
 import { registerServe } from "./serve.js";
 import { registerStatus } from "./status.js";
+import { registerStoreCopy } from "./store-copy.js";
 import { registerSubscribers } from "./subscribers.js";
 import { registerSync } from "./sync.js";
 
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerDeliver(program);
   registerFollowRequests(program);
   registerMigrate(program);
+  registerStoreCopy(program);
   for (const group of program.commands) showDefaultOptions(group);
   return program;
 }

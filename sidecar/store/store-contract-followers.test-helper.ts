@@ -1,26 +1,9 @@
 /** Store contract, followers part: destinations, re-follows, removals, takeovers. */
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { fakeSubscriber } from "../../test/helpers/fixtures.js";
+import { apFollower, fakeSubscriber } from "../../test/helpers/fixtures.js";
 import type { Store } from "./store.js";
 import { at, notice } from "./store-contract-fixtures.test-helper.js";
-import type { ApFollower } from "./types.js";
-
-const apFollower = (i: number, sharedInbox?: string): ApFollower => ({
-  protocol: "activitypub",
-  id: `https://social.example/users/u${i}`,
-  profile: {
-    id: `https://social.example/users/u${i}`,
-    name: `U ${i}`,
-    url: "https://social.example/@u",
-  },
-  credentials: {
-    inbox: `https://social.example/users/u${i}/inbox`,
-    ...(sharedInbox ? { sharedInbox } : {}),
-    followId: `https://social.example/follows/${i}`,
-  },
-  since: new Date(0).toISOString(),
-});
 
 /** The follower and destination tests, each on a store from `fresh`. */
 export function followerContract(fresh: () => Promise<Store>): void {

@@ -1,4 +1,5 @@
 /** The Store: everything the sidecar remembers, behind one async, protocol-neutral interface. */
+import type { ExportOptions, StoreDump } from "./dump.js";
 import type {
   AccessToken,
   DailyDeliveries,
@@ -202,6 +203,17 @@ export interface Store {
   // ── housekeeping ──────────────────────────────────────────────────────────────────
   /** A random secret created on first use and kept (cookie keys); the same value for every caller. */
   secret(name: string): Promise<string>;
+  /**
+   * Everything the store holds, as one backend-neutral dump (`eleventy-federation store
+   * copy`): a consistent snapshot (PostgreSQL: one REPEATABLE READ read-only transaction).
+   * Nonces and kv entries expired at `opts.now` are left out. Absent: the backend cannot.
+   */
+  exportDump?(opts?: ExportOptions): Promise<StoreDump>;
+  /**
+   * Writes a dump into this store in one durable step (one transaction, one journal line),
+   * refusing with a StoreNotEmptyError, and writing nothing, unless the store is empty.
+   */
+  importDump?(d: StoreDump): Promise<void>;
   /** Folds the backend's log into its base state and forgets what has expired. */
   compact(): Promise<void>;
   /** Write calls and bytes since start: what benchmarks report. */

@@ -3,6 +3,7 @@ import { DEFAULT_LICENSE } from "../../protocol/omb/constants.js";
 import type { OmbProfile } from "../../protocol/omb/profile.js";
 import { destinationKey, type Store } from "../../sidecar/store/store.js";
 import type {
+  ApFollower,
   Follower,
   NewOutboundEntry,
   OmbFollower,
@@ -96,4 +97,25 @@ export function flatSubscriber(f: Follower) {
 /** Every OMB follower of a store, flat. */
 export async function subscribersOf(store: Store) {
   return (await store.followers("omb")).map(flatSubscriber);
+}
+
+/** ActivityPub follower `i` at social.example, at its shared inbox when one is given. */
+export function apFollower(i: number, sharedInbox?: string): ApFollower {
+  const id = `https://social.example/users/u${i}`;
+  return {
+    protocol: "activitypub",
+    id,
+    profile: {
+      id,
+      name: `U ${i}`,
+      url: `https://social.example/@u${i}`,
+      handle: `u${i}@social.example`,
+    },
+    credentials: {
+      inbox: `${id}/inbox`,
+      ...(sharedInbox ? { sharedInbox } : {}),
+      followId: `https://social.example/follows/${i}`,
+    },
+    since: new Date(i * 1000).toISOString(),
+  };
 }

@@ -7,6 +7,7 @@
  * which PostgreSQL makes durable as it commits (the server's `synchronous_commit`).
  */
 import type pg from "pg";
+import type { ExportOptions, StoreDump } from "../dump.js";
 import type { KvSetOptions, NewFailure, SaveFollowerResult, Store, SyncRecord } from "../store.js";
 import type {
   AccessToken,
@@ -28,6 +29,7 @@ import type {
 } from "../types.js";
 import { dailyDeliveries } from "./daily.js";
 import * as destinations from "./destinations.js";
+import * as dump from "./dump.js";
 import * as followed from "./followed.js";
 import * as followers from "./followers.js";
 import { compact, secret } from "./housekeeping.js";
@@ -245,6 +247,12 @@ export class PgStore implements Store {
   // ── housekeeping ──────────────────────────────────────────────────────────────────
   secret(name: string): Promise<string> {
     return secret(this.#pool, name);
+  }
+  exportDump(opts?: ExportOptions): Promise<StoreDump> {
+    return dump.exportDump(this.#pool, opts);
+  }
+  importDump(d: StoreDump): Promise<void> {
+    return this.#w(dump.importDump(this.#pool, d));
   }
   compact(): Promise<void> {
     return compact(this.#pool);

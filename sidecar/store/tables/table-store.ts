@@ -1,5 +1,6 @@
 /** The Store over named tables in memory: each method checks and writes in one synchronous step. */
 import { randomBytes } from "node:crypto";
+import type { ExportOptions, StoreDump } from "../dump.js";
 import {
   credentialOf,
   type KvSetOptions,
@@ -27,6 +28,7 @@ import type {
   SyncState,
 } from "../types.js";
 import { countOps, recentDays } from "./daily-deliveries.js";
+import { exportTables, importOps } from "./dump-ops.js";
 import { TableIndexes } from "./indexes.js";
 import { kvEntries, kvMatches, kvValue, kvWriteOps } from "./kv-ops.js";
 import { exchangeOps, failureOp, removeFollowerOps, saveFollowerOps, syncOps } from "./ops.js";
@@ -330,6 +332,14 @@ export class TableStore implements Store {
     const value = randomBytes(32).toString("base64url");
     await this.#commit([["meta", key, value]]);
     return value;
+  }
+
+  async exportDump(opts?: ExportOptions): Promise<StoreDump> {
+    return exportTables(this.#t, this.#indexes(), opts);
+  }
+
+  async importDump(d: StoreDump): Promise<void> {
+    await this.#commit(importOps(this.backend, this.#t, d));
   }
 
   compact(): Promise<void> {
