@@ -1,6 +1,7 @@
 /**
  * An in-process sidecar with the ActivityPub wing on loopback, for the wing's tests: a
- * manifest file, a JSON store in a temp folder (kept across `restart()`), real HTTP.
+ * manifest file, a JSON store in a temp folder (kept across `restart()`; a database in a
+ * run on PostgreSQL, test-store.ts), real HTTP.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -18,8 +19,10 @@ import { createLogger } from "../../sidecar/log.js";
 import { ombWing } from "../../sidecar/omb/wing.js";
 import { composeSidecar } from "../../sidecar/server.js";
 import { openJsonStore } from "../../sidecar/store/json/json-store.js";
+import { openPostgresStore } from "../../sidecar/store/postgres/pg-store.js";
 import type { SyncResult } from "../../sidecar/sync/syncer.js";
 import { testManifest, writeManifest } from "./receiver-manifest.js";
+import { testDatabase } from "./test-store.js";
 
 /** For tests about identity and follows only: a transport that carries no entry. */
 const noPosts: Transport = {
@@ -84,8 +87,12 @@ export async function startApSidecar(
   let running:
     | { ctx: Context & { closeClients(): Promise<void> }; worker?: DeliveryWorker }
     | undefined;
+  // (a run on PostgreSQL gives it a database of its own: test-store.ts)
+  const database = await testDatabase(config.dataFile);
   const open = async () => {
-    const store = await openJsonStore(config.dataFile, { fsync: false });
+    const store = database
+      ? await openPostgresStore(database)
+      : await openJsonStore(config.dataFile, { fsync: false });
     const ctx = composeSidecar(config, store, createLogger("silent"), {
       wings: [ombWing, opts.posts ? activitypubWing() : activitypubWing(() => noPosts)],
     });

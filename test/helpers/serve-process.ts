@@ -5,6 +5,8 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { DATABASE_URL_VARIABLE } from "../../sidecar/store/open.js";
+import { databaseOf } from "./test-store.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CLI = path.join(ROOT, "sidecar/cli/main.ts");
@@ -160,9 +162,14 @@ export function cli(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ stdout: string; stderr: string }> {
+  const database = databaseOf(configFile);
   return promisify(execFile)(
     process.execPath,
     ["--import", "tsx", CLI, ...args, "--config", configFile],
-    { cwd: ROOT, env, timeout: 30_000 },
+    {
+      cwd: ROOT,
+      env: database ? { ...env, [DATABASE_URL_VARIABLE]: database } : env,
+      timeout: 30_000,
+    },
   );
 }

@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FileConfig } from "../../sidecar/config.js";
+import { DATABASE_URL_VARIABLE } from "../../sidecar/store/open.js";
 import { type Served, serve } from "../helpers/serve-process.js";
+import { testDatabase } from "../helpers/test-store.js";
 import { Browser } from "./browser.js";
 
 /**
@@ -61,10 +63,19 @@ export async function startSidecarProcess(
     ...opts.config,
   };
   const configFile = path.join(dir, "config.json");
+  const dataFile = path.join(dir, "store.json");
+  // (a run on PostgreSQL gives it a database of its own: test/helpers/test-store.ts)
+  const database = await testDatabase(configFile, dataFile);
+  if (database) config.store = { kind: "postgres" };
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const served = await serve(configFile, {
     entry: opts.entry,
-    env: { ...process.env, NODE_ENV: "test", ...opts.env },
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      ...(database ? { [DATABASE_URL_VARIABLE]: database } : {}),
+      ...opts.env,
+    },
     timeoutMs: opts.timeoutMs ?? 20_000,
     graceMs: 5_000,
   });
@@ -72,7 +83,7 @@ export async function startSidecarProcess(
     ...served,
     dir,
     configFile,
-    dataFile: path.join(dir, "store.json"),
+    dataFile,
     stop: async () => {
       await served.stop();
       await rm(dir, { recursive: true, force: true });
