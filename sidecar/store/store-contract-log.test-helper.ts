@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { fakeProfile, fakeSubscriber } from "../../test/helpers/fixtures.js";
-import type { Store } from "./store.js";
+import { type Store, SyncConflictError } from "./store.js";
 import { at, notice } from "./store-contract-fixtures.test-helper.js";
 import type { InboxNotice } from "./types.js";
 
@@ -47,6 +47,28 @@ export function logContract(fresh: () => Promise<Store>): void {
     assert.equal((await s.syncState()).lastSyncSource, "test");
     await s.saveSyncState({ initialized: true, lastSyncError: "boom" });
     assert.equal((await s.syncState()).lastSyncError, "boom");
+  });
+
+  it("refuses a sync planned before another one appended, writing nothing", async () => {
+    const s = await fresh();
+    const sync = (i: number, expectHead: number) =>
+      s.applySync({
+        entries: [
+          {
+            entry: { kind: "notice", notice: notice(i) },
+            post: { uri: notice(i).uri, version: "v" },
+          },
+        ],
+        posts: [],
+        state: { initialized: true, lastSyncSource: `sync ${i}` },
+        expectHead,
+      });
+    assert.deepEqual(await sync(1, 0), [1]);
+    await assert.rejects(sync(2, 0), SyncConflictError);
+    assert.equal(await s.headSeq(), 1);
+    assert.equal((await s.publishedPosts()).has(notice(2).uri), false);
+    assert.equal((await s.syncState()).lastSyncSource, "sync 1");
+    assert.deepEqual(await sync(2, 1), [2], "planned again against the new head, it is recorded");
   });
 
   it("keeps failures newest first and an inbox post URI once", async () => {

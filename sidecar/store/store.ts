@@ -47,6 +47,23 @@ export interface SyncRecord {
   /** Published-post records written as given (new, re-versioned, removed, or the baseline). */
   posts: PublishedPost[];
   state: SyncState;
+  /**
+   * The log head the sync was planned against. When another sync (another process on a
+   * shared store) appended meanwhile, nothing is written and a SyncConflictError is thrown:
+   * planned again, the sync finds those posts already in the log instead of adding them twice.
+   */
+  expectHead?: number;
+}
+
+/** `applySync` found the log moved on since its sync was planned (see `SyncRecord.expectHead`). */
+export class SyncConflictError extends Error {
+  override name = "SyncConflictError";
+  constructor(
+    readonly head: number,
+    readonly expected: number,
+  ) {
+    super(`another sync appended to the log meanwhile (head ${head}, planned at ${expected})`);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /** One sync (read the manifest, diff, record in one step) and the Syncer that serialises them. */
 import type { Context } from "../context.js";
+import { SyncConflictError } from "../store/store.js";
 import type { SyncState } from "../store/types.js";
 import { checkBuiltManifest, ManifestRunModeError, readManifest } from "./manifest-source.js";
 import { planSync } from "./plan.js";
@@ -42,17 +43,39 @@ export interface SyncOptions {
   confirmRemovals?: boolean;
 }
 
+/** Plans of one sync made at most: each again after another process's sync got in first. */
+const SYNC_ATTEMPTS = 5;
+
 /**
  * One sync: read the published manifest (conditionally for polls), diff
  * it against the log by notice URI, and record the result in ONE durable store step. A
- * failure is remembered in the sync state (shown by `status`) and rethrown.
+ * failure is remembered in the sync state (shown by `status`) and rethrown. On a store
+ * shared by processes, a sync another process recorded meanwhile makes this one start over
+ * (reading in full), so two syncs of one deploy append its posts once.
  */
 export async function syncOnce(
   deps: SyncDeps,
   source: string,
   opts: SyncOptions = {},
 ): Promise<SyncResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await syncAttempt(
+        deps,
+        source,
+        attempt === 1 ? opts : { ...opts, conditional: false },
+      );
+    } catch (e) {
+      if (!(e instanceof SyncConflictError) || attempt >= SYNC_ATTEMPTS) throw e;
+      deps.log.debug({ source, attempt, reason: e.message }, "sync planned again");
+    }
+  }
+}
+
+async function syncAttempt(deps: SyncDeps, source: string, opts: SyncOptions): Promise<SyncResult> {
   const { store, log } = deps;
+  // Read before everything the plan depends on (see SyncRecord.expectHead).
+  const expectHead = await store.headSeq();
   const state = await store.syncState();
   let read: Awaited<ReturnType<typeof readManifest>>;
   try {
@@ -100,7 +123,12 @@ export async function syncOnce(
     ...(read.lastModified ? { lastModified: read.lastModified } : {}),
     ...(plan.profile ? { profile: plan.profile } : {}),
   };
-  const seqs = await store.applySync({ entries: plan.entries, posts: plan.posts, state: next });
+  const seqs = await store.applySync({
+    entries: plan.entries,
+    posts: plan.posts,
+    state: next,
+    expectHead,
+  });
   const count = (kind: string) => plan.entries.filter((e) => e.entry.kind === kind).length;
   const newNotices = count("notice");
   deps.events.emit("manifest", read.manifest);

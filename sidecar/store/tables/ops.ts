@@ -5,6 +5,7 @@ import {
   type NewFailure,
   originOf,
   type SaveFollowerResult,
+  SyncConflictError,
   type SyncRecord,
 } from "../store.js";
 import type {
@@ -94,6 +95,8 @@ export function failureOp(failure: NewFailure): Op {
 
 /** See `Store.applySync`: entries numbered from `head + 1`, their post records, the state. */
 export function syncOps(head: number, record: SyncRecord): { ops: Op[]; seqs: number[] } {
+  if (record.expectHead !== undefined && record.expectHead !== head)
+    throw new SyncConflictError(head, record.expectHead);
   const addedAt = new Date().toISOString();
   let seq = head;
   const ops: Op[] = [];
