@@ -5,7 +5,7 @@
  * which owns the folder. Without the binaries, `PG_MISSING` says what to install.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { chown, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -68,8 +68,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts a cluster; `stop()` stops it and removes its folder (also done at process exit). */
-export async function startPgCluster(): Promise<PgCluster> {
+/**
+ * Starts a cluster; `stop()` stops it and removes its folder (also done at process exit).
+ * `settings` are extra server settings (`name=value`, e.g. a benchmark's extensions).
+ */
+export async function startPgCluster(settings: string[] = []): Promise<PgCluster> {
   const bin = findPgBin();
   if (!bin) throw new Error(PG_MISSING);
   const user = clusterUser();
@@ -86,11 +89,11 @@ export async function startPgCluster(): Promise<PgCluster> {
   let port = 0;
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
-    const settings = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${settings.map((x) => ` -c ${x}`).join("")}`;
     try {
       await run(
         pgCtl,
-        ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", settings, "start"],
+        ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options, "start"],
         as,
       );
       break;
@@ -110,6 +113,7 @@ export async function startPgCluster(): Promise<PgCluster> {
     } catch {
       // already down
     }
+    rmSync(dir, { recursive: true, force: true });
   };
   process.once("exit", stopNow);
   const url = (db = "postgres") => `postgres://postgres@127.0.0.1:${port}/${db}`;
