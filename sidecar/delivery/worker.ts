@@ -253,12 +253,19 @@ export class DeliveryWorker {
 
   async #turn(key: string): Promise<void> {
     const store = this.#deps.store;
-    for (let n = 0; n < ENTRIES_PER_TURN && !this.#stopped; n++) {
-      if (!(await this.#claimed(key))) return;
-      const d = await store.destination(key);
-      if (!d || d.gaveUpAt) return;
-      const entry = (await store.outboundAfter(d.cursor, 1))[0];
-      if (!entry) return;
+    if (!(await this.#claimed(key))) return;
+    // Renewed when half the lease has gone by (one send is bounded well under it).
+    let renewAt = Date.now() + (this.#deps.config.delivery.claimSeconds * 1000) / 2;
+    let d = await store.destination(key);
+    if (!d || d.gaveUpAt) return;
+    // The entries of this turn in one read: entries never change once appended.
+    const entries = await store.outboundAfter(d.cursor, ENTRIES_PER_TURN);
+    for (const entry of entries) {
+      if (this.#stopped) return;
+      if (Date.now() >= renewAt) {
+        if (!(await this.#claimed(key))) return;
+        renewAt = Date.now() + (this.#deps.config.delivery.claimSeconds * 1000) / 2;
+      }
       const transport = this.#deps.transports.get(d.protocol);
       if (!transport) {
         // A wing switched off: its destinations wait, cursors kept, until it is back.
@@ -289,7 +296,10 @@ export class DeliveryWorker {
         if (result !== "skip" && result.kind === "gone") this.#count("gone");
         return;
       }
+      // Moved meanwhile (a re-added destination starts over at the head): the next turn.
+      if (current.cursor !== d.cursor || current.gaveUpAt) return;
       if (!(await this.#record(current, entry, result))) return;
+      d = caughtUp(current, entry.seq);
     }
   }
 

