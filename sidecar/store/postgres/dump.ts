@@ -48,22 +48,8 @@ const TABLE: Record<DumpTable, string> = {
 const CHUNK = 1_000;
 
 /** Runs `fn` in one read-only REPEATABLE READ transaction: every query sees the same snapshot. */
-async function inSnapshot<T>(pool: pg.Pool, fn: (db: Db) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const value = await fn(client);
-    await client.query("COMMIT");
-    return value;
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {
-      broken = true; // the connection is gone: do not give it back to the pool
-    });
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+function inSnapshot<T>(pool: pg.Pool, fn: (db: Db) => Promise<T>): Promise<T> {
+  return inTransaction(pool, fn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 async function bodies<T>(db: Db, sql: string): Promise<T[]> {

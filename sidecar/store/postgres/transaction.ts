@@ -16,13 +16,18 @@ export class Rollback<T> {
 /**
  * Runs `fn` in one READ COMMITTED transaction (row locks taken by `fn` make its checks
  * hold until COMMIT). `fn` may run again when the server aborted an attempt as a deadlock.
+ * `begin` may ask for another kind (a read-only snapshot).
  */
-export async function inTransaction<T>(pool: pg.Pool, fn: (db: Db) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (db: Db) => Promise<T>,
+  begin = "BEGIN",
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken = false;
     try {
-      await client.query("BEGIN");
+      await client.query(begin);
       const value = await fn(client);
       await client.query("COMMIT");
       return value;
