@@ -35,6 +35,7 @@ import type { ApFollower, ManifestNotice } from "../sidecar/store/types.js";
 import { recordSync } from "../test/helpers/fixtures.js";
 import { testManifest } from "../test/helpers/receiver-manifest.js";
 import { clamp, fmt, median, out, withinMs } from "./cli.js";
+import { saveFollowers } from "./followers.js";
 import { cpuSeconds, type ServerProcess, startServer } from "./processes.js";
 import { cavageSigningString, rsaFloor } from "./rsa-floor.js";
 
@@ -206,13 +207,7 @@ async function main(): Promise<void> {
     out(
       `ActivityPub fan-out: ${fmt(FOLLOWERS)} followers on ${fmt(INBOXES)} shared inboxes at ${origins.length} loopback origins (${procs.length} receiver processes, 202 unverified), concurrency ${CONCURRENCY}, fsync ${FSYNC ? "on" : "off"}, ${ROUNDS} rounds`,
     );
-    for (let start = 0; start < FOLLOWERS; start += 1000) {
-      const batch: Promise<unknown>[] = [];
-      for (let i = start; i < Math.min(FOLLOWERS, start + 1000); i++) {
-        batch.push(store.saveFollower(follower(i, origins)));
-      }
-      await Promise.all(batch);
-    }
+    await saveFollowers(store, FOLLOWERS, (i) => follower(i, origins));
     const destinations = (await store.destinations()).filter((d) => d.protocol === "activitypub");
     if (destinations.length !== INBOXES) {
       throw new Error(`${destinations.length} destinations for ${INBOXES} shared inboxes`);

@@ -27,9 +27,9 @@ import { noticeParams } from "../sidecar/omb/transport/entry-params.js";
 import { composeSidecar } from "../sidecar/server.js";
 import { openStore } from "../sidecar/store/open.js";
 import { syncOnce } from "../sidecar/sync/syncer.js";
-import { ombFollower } from "../test/helpers/fixtures.js";
 import { testManifest, testNotice, writeManifest } from "../test/helpers/receiver-manifest.js";
 import { clamp, fmt, fsyncModes, median, out, withinMs } from "./cli.js";
+import { receiverFollower, saveFollowers } from "./followers.js";
 import { startServer } from "./processes.js";
 
 const { values } = parseArgs({
@@ -86,27 +86,7 @@ async function measure(
   );
   const store = await openStore(dataFile, { fsync });
   try {
-    for (let start = 0; start < urls.length; start += 1000) {
-      const batch: Promise<unknown>[] = [];
-      for (let i = start; i < Math.min(urls.length, start + 1000); i++) {
-        const base = receiverUrls[i % receiverUrls.length] ?? "";
-        const profile = { ...testManifest(SITE, []).profile, uri: `${base}/user/${i}` };
-        batch.push(
-          store.saveFollower(
-            ombFollower({
-              uri: profile.uri,
-              profile,
-              postNoticeUrl: urls[i] ?? "",
-              updateProfileUrl: `${base}/r/${i}/updateprofile`,
-              token: `t${i}`,
-              secret: `s${i}`,
-              subscribedAt: new Date().toISOString(),
-            }),
-          ),
-        );
-      }
-      await Promise.all(batch);
-    }
+    await saveFollowers(store, urls.length, (i) => receiverFollower(i, receiverUrls));
     const deps = composeSidecar(config, store, createLogger("warn"), { http });
     await writeManifest(manifestFile, testManifest(SITE, [0]));
     await syncOnce(deps, "bench"); // the first sync: archive only

@@ -31,13 +31,14 @@ import { migrate } from "../sidecar/store/postgres/migrate.js";
 import { openPostgresStore } from "../sidecar/store/postgres/pg-store.js";
 import type { Store } from "../sidecar/store/store.js";
 import { callDeployHook } from "../test/helpers/deploy-hook.js";
-import { fakeProfile, ombFollower, recordSync } from "../test/helpers/fixtures.js";
+import { recordSync } from "../test/helpers/fixtures.js";
 import { type PgCluster, startPgCluster } from "../test/helpers/pg-cluster.js";
 import { readStore } from "../test/helpers/read-store.js";
 import { waitFor } from "../test/helpers/receiver.js";
 import { testManifest, writeManifest } from "../test/helpers/receiver-manifest.js";
 import { type Served, serve } from "../test/helpers/serve-process.js";
 import { clamp, fmt, median, out, withinMs } from "./cli.js";
+import { receiverFollower, saveFollowers } from "./followers.js";
 import { cpuSeconds, type ServerProcess, startServer } from "./processes.js";
 
 const { values } = parseArgs({
@@ -85,6 +86,21 @@ process.once("exit", () => {
   if (leftovers.dir) rmSync(leftovers.dir, { recursive: true, force: true });
 });
 
+/**
+ * Starts `n` processes at once; every one that started is in `leftovers` (killed at exit)
+ * before the first failure, if any, is thrown.
+ */
+async function startAll<T extends { pid: number }>(
+  n: number,
+  start: () => Promise<T>,
+): Promise<T[]> {
+  const started = await Promise.allSettled(Array.from({ length: n }, start));
+  for (const p of started) if (p.status === "fulfilled") leftovers.pids.add(p.value.pid);
+  const failed = started.find((p) => p.status === "rejected");
+  if (failed) throw failed.reason;
+  return started.map((p) => (p as PromiseFulfilledResult<T>).value);
+}
+
 interface Mode {
   name: string;
   store: "postgres" | "json";
@@ -111,26 +127,7 @@ type Counting = "statements" | "transactions";
 
 /** Follower i receives at `/r/<i>/postnotice` on receiver i % RECEIVERS (token t<i>, secret s<i>). */
 async function seed(store: Store, receiverUrls: string[]): Promise<void> {
-  for (let start = 0; start < DESTINATIONS; start += 500) {
-    const batch: Promise<unknown>[] = [];
-    for (let i = start; i < Math.min(DESTINATIONS, start + 500); i++) {
-      const base = receiverUrls[i % receiverUrls.length] ?? "";
-      const profile = fakeProfile(i, new URL(base).host);
-      batch.push(
-        store.saveFollower(
-          ombFollower({
-            uri: profile.uri,
-            profile,
-            postNoticeUrl: `${base}/r/${i}/postnotice`,
-            updateProfileUrl: `${base}/r/${i}/updateprofile`,
-            token: `t${i}`,
-            secret: `s${i}`,
-          }),
-        ),
-      );
-    }
-    await Promise.all(batch);
-  }
+  await saveFollowers(store, DESTINATIONS, (i) => receiverFollower(i, receiverUrls));
   const { profile, notices } = testManifest(SITE, ARCHIVED);
   await recordSync(
     store,
@@ -347,21 +344,16 @@ async function measure(
   await writeFile(configFile, JSON.stringify(config));
   const procs: Served[] = [];
   try {
-    for (const p of await Promise.allSettled(
-      Array.from({ length: mode.processes }, () =>
+    procs.push(
+      ...(await startAll(mode.processes, () =>
         serve(configFile, {
           env,
           ...(PROFILE_DIR
             ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] }
             : {}),
         }),
-      ),
-    )) {
-      if (p.status === "fulfilled") {
-        procs.push(p.value);
-        leftovers.pids.add(p.value.pid);
-      } else throw p.reason;
-    }
+      )),
+    );
     const postgres = mode.store === "postgres";
     const mark = postgres ? await ctx.db.mark(dbName) : 0;
     const pgPids = postgres ? await ctx.db.pids() : [];
@@ -448,14 +440,9 @@ async function main(): Promise<void> {
   const receivers: ServerProcess[] = [];
   let db: Database | undefined;
   try {
-    for (const p of await Promise.allSettled(
-      Array.from({ length: RECEIVERS }, () => startServer("fanout-receiver.ts", "receiver")),
-    )) {
-      if (p.status === "fulfilled") {
-        receivers.push(p.value);
-        leftovers.pids.add(p.value.pid);
-      } else throw p.reason;
-    }
+    receivers.push(
+      ...(await startAll(RECEIVERS, () => startServer("fanout-receiver.ts", "receiver"))),
+    );
     db = await Database.start();
     await db.seedTemplate(receivers.map((r) => r.url));
     const manifest = path.join(dir, "manifest.json");

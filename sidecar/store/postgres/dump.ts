@@ -17,13 +17,13 @@ import {
   sortedPosts,
 } from "../dump.js";
 import { credentialOf, destinationOf } from "../store.js";
-import type { AccessToken, DailyDeliveries, PendingSubscription, RequestToken } from "../types.js";
+import type { AccessToken, DailyDeliveries, PendingSubscription } from "../types.js";
 import { listDestinations, listFailures } from "./destinations.js";
 import { listFollowed } from "./followed.js";
 import { listFollowers } from "./followers.js";
 import { listInbox } from "./inbox.js";
 import { headSeq, outboundAfter, publishedPosts, syncState } from "./log.js";
-import { getRequestToken } from "./tokens.js";
+import { listRequestTokens } from "./tokens.js";
 import { type Db, inTransaction, json } from "./transaction.js";
 
 /** The table each dump list lives in. */
@@ -60,15 +60,6 @@ async function bodies<T>(db: Db, sql: string): Promise<T[]> {
 export function exportDump(pool: pg.Pool, opts: ExportOptions = {}): Promise<StoreDump> {
   const now = opts.now ?? Date.now();
   return inSnapshot(pool, async (db) => {
-    const tokens = await db.query<{ token: string }>(
-      "SELECT token FROM request_tokens ORDER BY pos",
-    );
-    const requestTokens: RequestToken[] = [];
-    // Few (a day's flows at most): each read as the store reads it, state and listenee merged.
-    for (const { token } of tokens.rows) {
-      const t = await getRequestToken(db, token);
-      if (t) requestTokens.push(t);
-    }
     const nonces = await db.query<{ key: string; expiresAt: string }>(
       `SELECT key, expires_ms AS "expiresAt" FROM nonces WHERE expires_ms > $1`,
       [now],
@@ -93,7 +84,7 @@ export function exportDump(pool: pg.Pool, opts: ExportOptions = {}): Promise<Sto
       followers: await listFollowers(db),
       followed: await listFollowed(db),
       failures: (await listFailures(db, Number.MAX_SAFE_INTEGER)).reverse(),
-      requestTokens,
+      requestTokens: await listRequestTokens(db),
       accessTokens: sortedBy(
         await bodies<AccessToken>(db, "SELECT body FROM access_tokens"),
         (a) => a.token,

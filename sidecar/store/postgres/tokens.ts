@@ -42,6 +42,14 @@ export async function getRequestToken(db: Db, token: string): Promise<RequestTok
   return rows[0] && toRequestToken(rows[0]);
 }
 
+/** Every request token, in every state, oldest first (what a store dump holds). */
+export async function listRequestTokens(db: Db): Promise<RequestToken[]> {
+  const { rows } = await db.query<TokenRow>(
+    "SELECT state, listenee, body FROM request_tokens ORDER BY pos",
+  );
+  return rows.map(toRequestToken);
+}
+
 async function upsertRequestToken(db: Db, t: RequestToken): Promise<void> {
   await db.query(
     `INSERT INTO request_tokens (token, state, source, created_ms, listenee, body)
