@@ -29,6 +29,10 @@ it("sends Fedify's warnings and errors to pino, remote-input errors as warnings,
   getLogger(["fedify", "federation", "http"]).error(
     "An error occurred while serving request POST https://s.example/ap/inbox: bad context",
   );
+  // A remote key document that is no key (the inbox fuzz found it logged as an error).
+  getLogger(["fedify", "vocab"]).error("Failed to parse {url}: not a key", {
+    url: "https://c.example/k",
+  });
   assert.deepEqual(
     lines.map((l) => [l.level, l.fedify, l.msg]),
     [
@@ -40,6 +44,7 @@ it("sends Fedify's warnings and errors to pino, remote-input errors as warnings,
         "fedify.federation.http",
         "An error occurred while serving request POST https://s.example/ap/inbox: bad context",
       ],
+      [40, "fedify.vocab", "Failed to parse https://c.example/k: not a key"],
     ],
   );
 });

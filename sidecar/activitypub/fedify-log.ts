@@ -15,9 +15,15 @@ const PINO_LEVEL: Record<LogLevel, "trace" | "debug" | "info" | "warn" | "error"
 
 /**
  * Fedify's errors about what a remote party sent (a bad signature, an unparsable activity, a
- * WebFinger query for nobody) are refusals, not our failures: logged as warnings.
+ * WebFinger query for nobody, a fetched document that is not what it claims: `fedify.vocab`
+ * "Failed to parse <url>") are refusals, not our failures: logged as warnings.
  */
-const REMOTE_INPUT = ["fedify.federation.inbox", "fedify.sig.", "fedify.webfinger."];
+const REMOTE_INPUT = [
+  "fedify.federation.inbox",
+  "fedify.sig.",
+  "fedify.webfinger.",
+  "fedify.vocab",
+];
 
 /** LogTape is configured once per process; a later sidecar in it (tests) takes the logs over. */
 let target: Logger | undefined;
