@@ -30,8 +30,43 @@ const profileSchema = z.object({
   avatar: z.string(),
 });
 
+/** A remote account as an ActivityPub notice names it (text fields, bounded). */
+const apActorSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  handle: z.string().optional(),
+  url: z.string(),
+  icon: z.string().optional(),
+});
+
+/** An image, video or other file attached to an ActivityPub post. */
+export const attachmentSchema = z.object({
+  url: z.string(),
+  mediaType: z.string(),
+  /** Alt text (plain text), when the author wrote one. */
+  name: z.string().optional(),
+});
+
+/**
+ * What only an ActivityPub notice has. Its `content` is then HTML, sanitized by the sidecar
+ * to Mastodon's allow-list (an OMB notice's is plain text).
+ */
+export const apNoticeSchema = z.object({
+  /** The post's author (for a boost, the original author, who may not be followed). */
+  author: apActorSchema,
+  /** For a boost: the followed account that boosted it, and when. */
+  boostedBy: apActorSchema.optional(),
+  boostedAt: z.string().optional(),
+  /** Content warning (plain text). */
+  summary: z.string().optional(),
+  published: z.string().optional(),
+  updated: z.string().optional(),
+  attachments: z.array(attachmentSchema),
+});
+
 export const inboxNoticeSchema = z.object({
   uri: z.string(),
+  /** The author's id; for a boost, the booster's (the account followed). */
   listeneeUri: z.string(),
   content: z.string(),
   url: z.string(),
@@ -45,6 +80,8 @@ export const inboxNoticeSchema = z.object({
     })
     .optional(),
   receivedAt: z.string(),
+  /** Present on ActivityPub notices only (older exports and OMB notices have none). */
+  activitypub: apNoticeSchema.optional(),
 });
 
 /**
@@ -54,9 +91,24 @@ export const inboxNoticeSchema = z.object({
 export const inboxExportSchema = z.object({
   version: z.literal(INBOX_EXPORT_VERSION),
   generated: z.string(),
-  following: z.array(z.object({ uri: z.string(), profile: profileSchema, since: z.string() })),
+  /**
+   * Everyone followed, both protocols; an ActivityPub account's profile in OMB's fields
+   * (`profile`: their page, `nickname`: their handle, `avatar`: their icon or "").
+   * `pending`: an ActivityPub Follow not yet accepted.
+   */
+  following: z.array(
+    z.object({
+      uri: z.string(),
+      profile: profileSchema,
+      since: z.string(),
+      protocol: z.enum(["omb", "activitypub"]).optional(),
+      pending: z.boolean().optional(),
+    }),
+  ),
   inbox: z.array(inboxNoticeSchema),
 });
 
 export type InboxExport = z.infer<typeof inboxExportSchema>;
 export type InboxExportNotice = z.infer<typeof inboxNoticeSchema>;
+export type Attachment = z.infer<typeof attachmentSchema>;
+export type ApNoticeFields = z.infer<typeof apNoticeSchema>;

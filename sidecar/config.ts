@@ -200,6 +200,24 @@ export const configSchema = z.strictObject({
         .default("draft-cavage-http-signatures-12"),
     })
     .prefault({}),
+  /** Replies, likes and boosts of the site's posts (ActivityPub), and the owner's moderation. */
+  interactions: z
+    .strictObject({
+      /**
+       * Which new replies show on the post pages without the owner's approval: "none"
+       * (default: every reply waits on the status page), "followed" (replies from accounts
+       * the site follows), "all". Likes and boosts are counts and never wait.
+       */
+      autoApprove: z.enum(["none", "followed", "all"]).default("none"),
+      /** URL POSTed a JSON notification (`{"type":"reply-waiting", ...}`) when a reply waits. Default none. */
+      notifyWebhook: absoluteHttpUrl.optional(),
+      /**
+       * Command run when a reply waits, as an argument list (no shell), with the reply as
+       * JSON on its standard input, e.g. `["/usr/local/bin/mail-owner"]`. Default none.
+       */
+      notifyCommand: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .prefault({}),
   /** Connections the HTTP server holds: so that a crowd of slow clients cannot deny service. */
   limits: z
     .strictObject({

@@ -12,6 +12,7 @@ import { DeliveryWorker } from "./delivery/worker.js";
 import { createEvents } from "./events.js";
 import { followingCommands } from "./following/unfollow.js";
 import { startInboxSync } from "./inbox/sync.js";
+import { moderationCommands } from "./interactions/commands.js";
 import { createLogger, type Logger } from "./log.js";
 import type { HttpClient } from "./net/client.js";
 import { ombWing } from "./omb/wing.js";
@@ -76,7 +77,7 @@ export function composeSidecar(
   const events = createEvents();
   const core = { config, store, http, log, events };
   const transports = new Transports(wings.map((w) => w.transport(core)));
-  const commands = followingCommands(coreCommands(new HookCommands()));
+  const commands = moderationCommands(followingCommands(coreCommands(new HookCommands())));
   for (const w of wings) w.commands?.(commands);
   return {
     ...core,

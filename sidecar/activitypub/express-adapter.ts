@@ -98,49 +98,53 @@ export function federationMiddleware(
         return plain(res, 400, "This request cannot be read.");
       }
       const inbox = req.method === "POST" && INBOX_PATH.test(req.path);
+      let blocked: Promise<boolean> = Promise.resolve(false);
       if (inbox) {
-        const refusal = checkInboxPost(
+        const checked = checkInboxPost(
           request.headers,
           Buffer.isBuffer(req.body) ? req.body : new Uint8Array(),
         );
-        if (refusal) return plain(res, refusal.status, refusal.message);
+        if (checked.refusal) return plain(res, checked.refusal.status, checked.refusal.message);
+        blocked = runtime.blocks.blocks(checked.sender.actor, checked.sender.keyId);
       }
       const state = { listenerFailed: false };
-      runtime.handling
-        .run(state, () =>
+      const serve = async () => {
+        if (await blocked) {
+          return plain(res, 403, "The site's owner blocked this account or its server.");
+        }
+        const response = await runtime.handling.run(state, () =>
           runtime.federation.fetch(request, {
             contextData: undefined,
             onNotFound: () => passOn,
             // A browser asking for the actor gets the site, the author's profile page.
             onNotAcceptable: (request) => notAcceptable(runtime, request, opts.profileUrl()),
           }),
-        )
-        .then(async (response) => {
-          if (response === passOn) return next();
-          // Fedify answers 500 to what it cannot parse (an unloadable @context, a malformed
-          // Date, a broken key document): the sender's mistake, not ours, unless one of our
-          // listeners failed (then 500 stands, and the sender retries).
-          if (inbox && response.status >= 500 && !state.listenerFailed) {
-            return plain(res, 400, "This activity could not be processed.");
-          }
-          res.status(response.status);
-          response.headers.forEach((value, name) => {
-            res.append(name, value);
-          });
-          res.setHeader("x-content-type-options", "nosniff");
-          const body = await response.arrayBuffer();
-          // A removed post's object is its Tombstone, answered 410 Gone (as Mastodon does).
-          if (response.status === 200 && isTombstone(body)) res.status(410);
-          res.end(req.method === "HEAD" ? undefined : Buffer.from(body));
-        })
-        .catch((err: unknown) => {
-          // Thrown while reading what was sent (a bad Date, an unloadable context): the
-          // sender's mistake, answered 400; our own listener's failure stays a 500.
-          if (inbox && !state.listenerFailed && !res.headersSent) {
-            return plain(res, 400, "This activity could not be processed.");
-          }
-          next(err);
+        );
+        if (response === passOn) return next();
+        // Fedify answers 500 to what it cannot parse (an unloadable @context, a malformed
+        // Date, a broken key document): the sender's mistake, not ours, unless one of our
+        // listeners failed (then 500 stands, and the sender retries).
+        if (inbox && response.status >= 500 && !state.listenerFailed) {
+          return plain(res, 400, "This activity could not be processed.");
+        }
+        res.status(response.status);
+        response.headers.forEach((value, name) => {
+          res.append(name, value);
         });
+        res.setHeader("x-content-type-options", "nosniff");
+        const body = await response.arrayBuffer();
+        // A removed post's object is its Tombstone, answered 410 Gone (as Mastodon does).
+        if (response.status === 200 && isTombstone(body)) res.status(410);
+        res.end(req.method === "HEAD" ? undefined : Buffer.from(body));
+      };
+      serve().catch((err: unknown) => {
+        // Thrown while reading what was sent (a bad Date, an unloadable context): the
+        // sender's mistake, answered 400; our own listener's failure stays a 500.
+        if (inbox && !state.listenerFailed && !res.headersSent) {
+          return plain(res, 400, "This activity could not be processed.");
+        }
+        next(err);
+      });
     });
   };
 }

@@ -6,17 +6,21 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createFederation, type Federation, kvCache } from "@fedify/fedify";
 import type { Context } from "../context.js";
+import { Blocks } from "../interactions/blocks.js";
+import { Interactions } from "../interactions/interactions.js";
 import { registerActor } from "./actor.js";
 import { registerCollections } from "./collections.js";
 import { guardedDocumentLoader } from "./document-loader.js";
 import { bridgeFedifyLogs } from "./fedify-log.js";
-import { FollowReplies } from "./follow-replies.js";
+import { FOLLOWING_PREFIX, FollowReplies } from "./follow-replies.js";
 import { FollowRequests } from "./follow-requests.js";
+import { ApFollowing } from "./following.js";
 import { registerInbox } from "./inbox.js";
 import { StoreKvStore } from "./kv-store.js";
 import { registerNodeInfo } from "./nodeinfo.js";
 import { registerObjects } from "./objects.js";
 import { SitePosts } from "./posts.js";
+import { postRefs } from "./site-post-ref.js";
 import { type ApUrls, apUrls } from "./urls.js";
 
 /** What the wing runs for one sidecar: the federation and the follower-side services. */
@@ -25,6 +29,12 @@ export interface ApRuntime {
   urls: ApUrls;
   replies: FollowReplies;
   requests: FollowRequests;
+  /** Accounts the site follows: Follow and Undo sent, retried like the replies. */
+  following: ApFollowing;
+  /** The one-actor sender of those Follows and Undos. */
+  followSender: FollowReplies;
+  interactions: Interactions;
+  blocks: Blocks;
   posts: SitePosts;
   /** Set while Fedify handles one request: an inbox listener of ours that fails marks it. */
   handling: AsyncLocalStorage<{ listenerFailed: boolean }>;
@@ -63,6 +73,22 @@ export function createApRuntime(ctx: Context): ApRuntime {
   const posts = new SitePosts(ctx);
   registerObjects(federation, ctx, urls, posts);
   const handling = new AsyncLocalStorage<{ listenerFailed: boolean }>();
-  registerInbox(federation, { ctx, urls, replies, requests, handling });
-  return { federation, urls, replies, requests, posts, handling };
+  const interactions = new Interactions(ctx);
+  const blocks = new Blocks(ctx.store);
+  const content = { ctx, interactions, blocks, refs: postRefs(ctx, posts, interactions) };
+  registerInbox(federation, { ctx, urls, replies, requests, content, handling });
+  const followSender = new FollowReplies(ctx, federation, FOLLOWING_PREFIX);
+  const following = new ApFollowing(ctx, federation, followSender);
+  return {
+    federation,
+    urls,
+    replies,
+    requests,
+    following,
+    followSender,
+    interactions,
+    blocks,
+    posts,
+    handling,
+  };
 }

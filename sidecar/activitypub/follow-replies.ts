@@ -1,5 +1,7 @@
 /**
- * Accept and Reject of Follows. Each reply is written to the store before it is sent, sent
+ * Activities to one actor: Accept and Reject of their Follows, and our own Follow and
+ * Undo(Follow) of accounts the site follows (a second instance, its own store prefix).
+ * Each activity is written to the store before it is sent, sent
  * at once (signed with the actor's key, through our guarded client), and kept and retried
  * with backoff until the follower's server takes it. Why not Fedify's sendActivity: it
  * POSTs with the global fetch, past our SSRF guard, and without a queue it never retries.
@@ -7,14 +9,16 @@
  * receives; a reply goes to one actor only.
  */
 import type { Federation } from "@fedify/fedify";
-import { Accept, type Follow, Reject } from "@fedify/vocab";
+import { Accept, type Activity, type Follow, Reject } from "@fedify/vocab";
 import { activityKey, apUrl } from "../../contract/activitypub-paths.js";
 import type { Context } from "../context.js";
 import { retryDelayMs } from "../delivery/backoff.js";
 import { actorKeyPair } from "./actor-key.js";
 import { KnockMemory, postSigned } from "./signed-post.js";
 
+/** Where the answers to Follows wait; `FOLLOWING_PREFIX` for our own Follows and their Undo. */
 const PREFIX = "activitypub:reply:";
+export const FOLLOWING_PREFIX = "activitypub:following-send:";
 const MINUTE = 60_000;
 const POLICY = { baseDelayMs: MINUTE, maxDelayMs: 6 * 60 * MINUTE };
 /** A reply not taken within this long is dropped (as Mastodon gives up a delivery). */
@@ -22,7 +26,7 @@ export const REPLY_GIVE_UP_MS = 3 * 24 * 60 * MINUTE;
 /** How often due replies are looked for. */
 const TICK_MS = MINUTE;
 
-export type ReplyKind = "Accept" | "Reject";
+export type ReplyKind = "Accept" | "Reject" | "Follow" | "Undo";
 
 /** A reply on its way, as stored (one per follower: a newer reply replaces an older one). */
 export interface PendingReply {
@@ -45,13 +49,15 @@ export class FollowReplies {
   /** The scheme each inbox origin took: where a reply knocks first. */
   readonly #knocks: KnockMemory;
   readonly #federation: Federation<void>;
+  readonly #prefix: string;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
 
-  constructor(ctx: Context, federation: Federation<void>) {
+  constructor(ctx: Context, federation: Federation<void>, prefix = PREFIX) {
     this.#ctx = ctx;
     this.#knocks = new KnockMemory(ctx.config.activitypub.firstKnock);
     this.#federation = federation;
+    this.#prefix = prefix;
   }
 
   #context() {
@@ -59,7 +65,12 @@ export class FollowReplies {
   }
 
   /** Builds, records and sends the reply to `follow` from `actorId`; true once delivered. */
-  async reply(kind: ReplyKind, follow: Follow, actorId: string, inbox: string): Promise<boolean> {
+  async reply(
+    kind: "Accept" | "Reject",
+    follow: Follow,
+    actorId: string,
+    inbox: string,
+  ): Promise<boolean> {
     const nickname = (await this.#ctx.siteProfile.cached())?.nickname;
     const followId = follow.id?.href;
     if (!nickname || !followId) throw new Error(`cannot ${kind} a Follow without an id or a site`);
@@ -74,7 +85,27 @@ export class FollowReplies {
       object: follow,
       to: new URL(actorId),
     };
-    const activity = kind === "Accept" ? new Accept(values) : new Reject(values);
+    return this.send(
+      kind,
+      kind === "Accept" ? new Accept(values) : new Reject(values),
+      actorId,
+      inbox,
+    );
+  }
+
+  /**
+   * Records and sends `activity` to `actorId`'s inbox, retried until taken; true once
+   * delivered. A newer activity to the same actor replaces one still waiting.
+   */
+  async send(
+    kind: ReplyKind,
+    activity: Activity,
+    actorId: string,
+    inbox: string,
+  ): Promise<boolean> {
+    const nickname = (await this.#ctx.siteProfile.cached())?.nickname;
+    if (!nickname) throw new Error(`cannot send ${kind} before the site's profile is known`);
+    const fctx = this.#context();
     const json = (await activity.toJsonLd({
       format: "compact",
       contextLoader: fctx.contextLoader,
@@ -89,18 +120,18 @@ export class FollowReplies {
       attempts: 0,
       retryAt: now,
     };
-    await this.#ctx.store.kvSet(PREFIX + actorId, pending);
+    await this.#ctx.store.kvSet(this.#prefix + actorId, pending);
     return this.#attempt(pending, nickname);
   }
 
   /** Replies not yet taken by their server (for the status page). */
   async pending(): Promise<PendingReply[]> {
-    return (await this.#ctx.store.kvList(PREFIX)).map((e) => e.value as PendingReply);
+    return (await this.#ctx.store.kvList(this.#prefix)).map((e) => e.value as PendingReply);
   }
 
   /** Forgets the reply to `actorId` (its follower left or was removed). */
   forget(actorId: string): Promise<void> {
-    return this.#ctx.store.kvDelete(PREFIX + actorId);
+    return this.#ctx.store.kvDelete(this.#prefix + actorId);
   }
 
   /** Looks for due replies every minute (an unref'd timer: it never keeps the process up). */
@@ -145,7 +176,7 @@ export class FollowReplies {
       const res = await postSigned(this.#ctx.http, inbox, body, key, this.#knocks);
       if (res.status >= 200 && res.status < 300) {
         await this.#settle(reply);
-        this.#ctx.log.info({ actor: actorId, inbox, kind }, `sent ${kind} of their Follow`);
+        this.#ctx.log.info({ actor: actorId, inbox, kind }, `sent ${kind}`);
         return true;
       }
       error = `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
@@ -161,7 +192,7 @@ export class FollowReplies {
     }
     const retryAt = Date.now() + retryDelayMs(attempts, POLICY);
     const next: PendingReply = { ...reply, attempts, retryAt, lastError: error };
-    await this.#ctx.store.kvCas(PREFIX + actorId, reply, next);
+    await this.#ctx.store.kvCas(this.#prefix + actorId, reply, next);
     this.#ctx.log.info(
       { actor: actorId, inbox, kind, error, retryAt: new Date(retryAt).toISOString() },
       `sending ${kind} failed; retrying later`,
@@ -171,6 +202,6 @@ export class FollowReplies {
 
   /** Removes the reply unless a newer one replaced it meanwhile. */
   async #settle(reply: PendingReply): Promise<void> {
-    await this.#ctx.store.kvCas(PREFIX + reply.actorId, reply, undefined);
+    await this.#ctx.store.kvCas(this.#prefix + reply.actorId, reply, undefined);
   }
 }

@@ -40,8 +40,24 @@ function originOf(url: unknown): string | undefined {
   return new URL(href).origin;
 }
 
-/** A refusal for this inbox POST, or null to let Fedify verify and handle it. */
-export function checkInboxPost(headers: Headers, body: Uint8Array): Refusal | null {
+/**
+ * Who an inbox POST says it is from, before anything is verified (what a block refuses: a
+ * forger naming a blocked sender is refused too, which costs nobody anything).
+ */
+export interface ClaimedSender {
+  actor?: string;
+  keyId?: string;
+}
+
+export type InboxPostCheck = { refusal: Refusal } | { refusal: null; sender: ClaimedSender };
+
+/** A refusal for this inbox POST, or its claimed sender to let Fedify verify and handle it. */
+export function checkInboxPost(headers: Headers, body: Uint8Array): InboxPostCheck {
+  const checked = check(headers, body);
+  return "status" in checked ? { refusal: checked } : { refusal: null, sender: checked };
+}
+
+function check(headers: Headers, body: Uint8Array): Refusal | ClaimedSender {
   let activity: unknown;
   try {
     activity = JSON.parse(Buffer.from(body).toString("utf8"));
@@ -56,12 +72,17 @@ export function checkInboxPost(headers: Headers, body: Uint8Array): Refusal | nu
   }
   const keyId = signingKeyId(headers);
   const actor = (activity as { actor?: unknown }).actor;
-  const actorOrigin = originOf(Array.isArray(actor) ? actor[0] : actor);
+  const first: unknown = Array.isArray(actor) ? actor[0] : actor;
+  const actorOrigin = originOf(first);
   if (keyId !== undefined && actorOrigin !== undefined && originOf(keyId) !== actorOrigin) {
     return {
       status: 401,
       message: "The signing key is not on the actor's server: the key must be the actor's own.",
     };
   }
-  return null;
+  const actorId = typeof first === "string" ? first : (first as { id?: unknown } | null)?.id;
+  return {
+    ...(typeof actorId === "string" ? { actor: actorId } : {}),
+    ...(keyId ? { keyId } : {}),
+  };
 }

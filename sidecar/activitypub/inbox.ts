@@ -6,11 +6,33 @@
  */
 import type { AsyncLocalStorage } from "node:async_hooks";
 import type { Federation, InboxContext, UnverifiedActivityReason } from "@fedify/fedify";
-import { Accept, Activity, type Actor, Delete, Follow, Reject, Undo } from "@fedify/vocab";
+import {
+  Accept,
+  Activity,
+  Announce,
+  Create,
+  Delete,
+  Follow,
+  Like,
+  Reject,
+  Undo,
+  Update,
+} from "@fedify/vocab";
 import type { Context } from "../context.js";
-import type { ActorSummary, ApFollower } from "../store/types.js";
+import { notify } from "../interactions/notifications.js";
+import type { ApFollower } from "../store/types.js";
 import type { FollowReplies } from "./follow-replies.js";
 import type { FollowRequests } from "./follow-requests.js";
+import {
+  type ContentDeps,
+  onAnnounce,
+  onCreate,
+  onDeletePost,
+  onLike,
+  onUndoReaction,
+  onUpdate,
+} from "./inbox-content.js";
+import { actorSummary } from "./remote-actor.js";
 import type { ApUrls } from "./urls.js";
 
 export interface InboxDeps {
@@ -18,32 +40,10 @@ export interface InboxDeps {
   urls: ApUrls;
   replies: FollowReplies;
   requests: FollowRequests;
+  /** Posts, replies and reactions: the timeline and the post pages. */
+  content: ContentDeps;
   /** The request being handled: a failing listener marks it (the adapter keeps its 500). */
   handling?: AsyncLocalStorage<{ listenerFailed: boolean }>;
-}
-
-const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s);
-
-function hrefOf(v: unknown): string | undefined {
-  if (v instanceof URL) return v.href;
-  const href = (v as { href?: unknown } | null)?.href;
-  return href instanceof URL ? href.href : undefined;
-}
-
-/** What the owner is shown of an actor; every field bounded (it comes from their server). */
-export async function actorSummary(actor: Actor): Promise<ActorSummary> {
-  const id = actor.id?.href ?? "";
-  const username = actor.preferredUsername?.toString();
-  const icon = await actor.getIcon().catch(() => null);
-  const iconUrl = hrefOf(icon?.url);
-  const url = hrefOf(actor.url) ?? id;
-  return {
-    id,
-    ...(username ? { handle: clip(`${username}@${new URL(id).host}`, 300) } : {}),
-    name: clip(actor.name?.toString() ?? username ?? id, 255),
-    url: clip(url, 2048),
-    ...(iconUrl && iconUrl.length <= 2048 ? { icon: iconUrl } : {}),
-  };
 }
 
 const isHttpUrl = (u: URL | null | undefined): u is URL =>
@@ -100,7 +100,9 @@ async function onFollow(deps: InboxDeps, ictx: InboxContext<void>, follow: Follo
     );
     return;
   }
-  await ctx.store.saveFollower(follower);
+  if ((await ctx.store.saveFollower(follower)) === "added") {
+    await notify(ctx.store, { kind: "follower", actor: follower.profile });
+  }
   ctx.log.info({ actor: follower.id, handle: follower.profile.handle }, "new ActivityPub follower");
   await deps.replies.reply("Accept", follow, follower.id, follower.credentials.inbox);
 }
@@ -118,6 +120,7 @@ async function onUndo(deps: InboxDeps, _ictx: InboxContext<void>, undo: Undo) {
     deps.ctx.log.info({ actor: actorId }, "an ActivityPub follower unfollowed");
   }
   if (object instanceof Follow) await deps.requests.drop(actorId);
+  else await onUndoReaction(deps.content, undo, object);
 }
 
 /** Accept or Reject of a Follow we sent: the followed account's record says so. */
@@ -147,11 +150,13 @@ async function forgetActor(deps: InboxDeps, actorId: string): Promise<void> {
   }
   await deps.requests.drop(actorId);
   await deps.replies.forget(actorId);
+  await deps.content.interactions.forget({ actor: actorId });
 }
 
 async function onDelete(deps: InboxDeps, _ictx: InboxContext<void>, del: Delete) {
   const actorId = del.actorId?.href;
   if (actorId && del.objectId?.href === actorId) await forgetActor(deps, actorId);
+  else await onDeletePost(deps.content, del);
 }
 
 /**
@@ -184,8 +189,12 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
     .on(Accept, (_ictx, a) => onAnswer(deps, a))
     .on(Reject, (_ictx, a) => onAnswer(deps, a))
     .on(Delete, (ictx, a) => onDelete(deps, ictx, a))
-    // Everything else (posts, likes, boosts: following is issue 12) is taken and not kept,
-    // instead of Fedify's error line per unsupported activity.
+    .on(Create, (ictx, a) => onCreate(deps.content, ictx, a))
+    .on(Update, (ictx, a) => onUpdate(deps.content, ictx, a))
+    .on(Announce, (ictx, a) => onAnnounce(deps.content, ictx, a))
+    .on(Like, (ictx, a) => onLike(deps.content, ictx, a))
+    // Everything else (Move, Block, Flag, EmojiReact…) is taken and not kept, instead of
+    // Fedify's error line per unsupported activity.
     .on(Activity, (_ictx, a) => {
       ctx.log.debug({ activity: a.id?.href }, "an ActivityPub activity this wing does not handle");
     })

@@ -120,8 +120,8 @@ export function webFingerUrl(handle: Handle, opts: { allowPrivateNetworks: boole
 const jrdSchema = z.looseObject({ links: z.array(z.unknown()).optional() });
 const subscribeLink = z.looseObject({ rel: z.literal(SUBSCRIBE_REL), template: z.string() });
 
-/** The subscribe template of a JRD's text; links that are not it are skipped, whatever their shape. */
-export function subscribeTemplate(body: string, host: string): string {
+/** The links of a JRD's text; a body that is not a JRD object is a RemoteFollowError. */
+function jrdLinks(body: string, host: string): unknown[] {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -132,7 +132,12 @@ export function subscribeTemplate(body: string, host: string): string {
   if (!jrd.success) {
     throw new RemoteFollowError("jrd", `${host}'s WebFinger answer is not a JRD object.`);
   }
-  for (const link of jrd.data.links ?? []) {
+  return jrd.data.links ?? [];
+}
+
+/** The subscribe template of a JRD's text; links that are not it are skipped, whatever their shape. */
+export function subscribeTemplate(body: string, host: string): string {
+  for (const link of jrdLinks(body, host)) {
     const found = subscribeLink.safeParse(link);
     if (found.success) return found.data.template;
   }
@@ -180,6 +185,34 @@ export async function remoteFollowUrl(
   actorUrl: string,
   opts: { allowPrivateNetworks: boolean },
 ): Promise<string> {
+  const body = await fetchJrd(http, handle, opts);
+  return fillTemplate(subscribeTemplate(body, handle.host), actorUrl, handle.host);
+}
+
+const selfLinkSchema = z.looseObject({
+  rel: z.literal("self"),
+  type: z.string(),
+  href: z.string(),
+});
+
+/** The actor URL a JRD's text links as `self` (activity+json or ld+json). */
+export function selfLink(body: string, host: string): string {
+  for (const link of jrdLinks(body, host)) {
+    const found = selfLinkSchema.safeParse(link);
+    if (found.success && /activity\+json|ld\+json/.test(found.data.type)) return found.data.href;
+  }
+  throw new RemoteFollowError(
+    "jrd",
+    `${host}'s WebFinger answer links no ActivityPub actor (rel="self").`,
+  );
+}
+
+/** The WebFinger answer (JRD text) for `handle`, through our guarded client. */
+export async function fetchJrd(
+  http: HttpClient,
+  handle: Handle,
+  opts: { allowPrivateNetworks: boolean },
+): Promise<string> {
   const url = webFingerUrl(handle, opts);
   const res = await http
     .get(
@@ -198,7 +231,7 @@ export async function remoteFollowUrl(
       `${url} answered HTTP ${res.status}${unknown ? " (no such account there)" : ""}: ${excerpt(res.body) || "no body"}`,
     );
   }
-  return fillTemplate(subscribeTemplate(res.body, handle.host), actorUrl, handle.host);
+  return res.body;
 }
 
 /** The visitor's page per step: [step shown, title, status]; 502: their instance failed us. */

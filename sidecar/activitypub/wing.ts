@@ -9,6 +9,7 @@ import type { Wing } from "../wing.js";
 import { federationMiddleware, INBOX_PATH } from "./express-adapter.js";
 import { type ApRuntime, createApRuntime } from "./federation.js";
 import { FollowRequestError } from "./follow-requests.js";
+import { FollowError, queueUndo } from "./following.js";
 import { activityRenderer } from "./outbound/render.js";
 import { ApTransport } from "./outbound/transport.js";
 
@@ -42,6 +43,21 @@ function followRequestCommands(commands: HookCommands): void {
   }
 }
 
+/** `following add <handle|url>` through the running sidecar (the Follow is signed with its key). */
+function followCommands(commands: HookCommands): void {
+  commands.register("add-following", async (ctx, args) => {
+    try {
+      const { followed, delivered } = await runtimeOf(ctx).following.follow(
+        stringArg(args, "account"),
+      );
+      return { followed: followed.id, handle: followed.profile.handle ?? null, delivered };
+    } catch (e) {
+      if (e instanceof FollowError) throw new ProtocolError(422, e.message);
+      throw e;
+    }
+  });
+}
+
 /** The transport the delivery worker sends posts with: activities, signed, Mastodon's retries. */
 export const apTransport: Wing["transport"] = (deps) =>
   new ApTransport(deps, {
@@ -57,8 +73,16 @@ export function activitypubWing(transport: Wing["transport"] = apTransport): Win
     routes(ctx) {
       const runtime = createApRuntime(ctx);
       runtimes.set(ctx, runtime);
-      runtime.replies.start();
-      void runtime.replies.retryDue();
+      for (const sender of [runtime.replies, runtime.followSender]) {
+        sender.start();
+        void sender.retryDue();
+      }
+      runtime.following.sendQueuedUndos().catch((err: unknown) => {
+        ctx.log.warn(
+          { err },
+          "cannot send the Undos queued while the sidecar was stopped; the next start tries again",
+        );
+      });
       const router = Router();
       const inboxLimit = limitPerClient({
         limit: ctx.config.inbound.activitiesPerMinute,
@@ -71,13 +95,30 @@ export function activitypubWing(transport: Wing["transport"] = apTransport): Win
       router.use(federationMiddleware(runtime, { profileUrl: () => ctx.config.siteUrl }));
       return router;
     },
-    // Sending Undo(Follow) belongs to following over ActivityPub (issue 12).
     async unfollowed(ctx, account) {
-      ctx.log.info({ account: account.id }, "stopped following an ActivityPub account");
+      if (account.protocol !== "activitypub") return;
+      const runtime = apRuntime(ctx);
+      if (!runtime) return;
+      const sent = await runtime.following.undo(account).catch(async (err: unknown) => {
+        await queueUndo(ctx.store, account);
+        ctx.log.warn(
+          { err, account: account.id },
+          "the Undo of our Follow waits for the next start",
+        );
+        return false;
+      });
+      ctx.log.info(
+        { account: account.id, sent },
+        "stopped following an ActivityPub account (Undo sent)",
+      );
     },
-    commands: followRequestCommands,
+    commands(commands) {
+      followRequestCommands(commands);
+      followCommands(commands);
+    },
     stop(ctx) {
       apRuntime(ctx)?.replies.stop();
+      apRuntime(ctx)?.followSender.stop();
     },
   };
 }

@@ -1,12 +1,17 @@
 /** The owner's status page (GET /admin): the CLI's status, followers by instance, a chart, what arrived. */
 
+import { sanitizeRemoteHtml } from "../../protocol/activitypub/sanitize.js";
 import { listFollowRequests } from "../activitypub/follow-requests.js";
 import { OWNER_PATHS, publicPath } from "../auth/owner.js";
 import type { Context } from "../context.js";
+import { Blocks } from "../interactions/blocks.js";
+import { listReplies } from "../interactions/interactions.js";
+import { recentNotifications } from "../interactions/notifications.js";
 import { profileCard, remoteLink } from "../omb/provider-page.js";
 import { html, page, SafeHtml } from "../web/page.js";
 import { deliveryChart } from "./chart.js";
 import { followersSection } from "./followers-section.js";
+import { followForm, interactionsSection } from "./interactions-section.js";
 import {
   followersSummary,
   nameOf,
@@ -15,6 +20,7 @@ import {
   secretNotes,
   statusReport,
 } from "./status-data.js";
+import { table } from "./table.js";
 import { when } from "./when.js";
 
 /** Rows shown per table on the status page. */
@@ -44,11 +50,6 @@ export function deliveringNow(st: StatusReport, now = Date.now()): boolean {
       d.state === "sending" ||
       (d.state === "retrying" && d.retryAt !== undefined && Date.parse(d.retryAt) - now <= SOON_MS),
   );
-}
-
-function table(head: string[], rows: SafeHtml[], empty: string): SafeHtml {
-  if (rows.length === 0) return html`<p>${empty}</p>`;
-  return html`<table><tr>${head.map((h) => html`<th>${h}</th>`)}</tr>${rows}</table>`;
 }
 
 function summary(ctx: Context, st: StatusReport): SafeHtml {
@@ -111,7 +112,7 @@ export async function renderStatus(
   const followingRows = following.map(
     (
       f,
-    ) => html`<tr><td dir="auto">${f.protocol === "omb" ? profileCard(f.profile) : remoteLink(f.profile.url, nameOf(f))}</td><td>${when(f.since)}</td><td>
+    ) => html`<tr data-following="${f.id}"><td dir="auto">${f.protocol === "omb" ? profileCard(f.profile) : html`<bdi>${remoteLink(f.profile.url, nameOf(f))}</bdi>${f.credentials.accepted ? "" : html` <span class="busy">request pending</span>`}`}</td><td>${when(f.since)}</td><td>
 <form method="post" action="${publicPath(ctx, OWNER_PATHS.unfollow)}"><input type="hidden" name="csrf" value="${csrf}">
 <input type="hidden" name="uri" value="${f.id}"><button type="submit">Stop following</button></form></td></tr>`,
   );
@@ -121,8 +122,19 @@ export async function renderStatus(
   );
   const inboxRows = (await store.inbox(RECENT)).map(
     (n) =>
-      html`<tr><td>${when(n.receivedAt)}</td><td dir="auto">${names.get(n.listeneeUri) ?? n.listeneeUri}</td><td dir="auto">${n.content}</td><td>${remoteLink(n.url, "open")}</td></tr>`,
+      html`<tr><td>${when(n.receivedAt)}</td><td dir="auto"><bdi>${names.get(n.listeneeUri) ?? n.listeneeUri}</bdi>${n.activitypub?.boostedBy ? html` boosted <bdi>${n.activitypub.author.name}</bdi>` : ""}</td><td dir="auto">${n.activitypub ? new SafeHtml(sanitizeRemoteHtml(n.content)) : n.content}</td><td>${remoteLink(n.url, "open")}</td></tr>`,
   );
+  const forms = {
+    csrf,
+    follow: publicPath(ctx, OWNER_PATHS.follow),
+    moderate: publicPath(ctx, OWNER_PATHS.moderate),
+    block: publicPath(ctx, OWNER_PATHS.block),
+  };
+  const fediverse = interactionsSection(forms, {
+    notifications: await recentNotifications(store, RECENT),
+    replies: (await listReplies(store)).slice(-RECENT * 4),
+    blocks: await new Blocks(store).list(),
+  });
 
   const body = page(
     "Federation status",
@@ -137,8 +149,10 @@ ${deliveryChart(st.days)}
 ${followersSection(st, requests, { action: publicPath(ctx, OWNER_PATHS.followRequest), csrf })}
 <h2 id="failures">Permanent failures</h2>
 ${table(["When", "Destination", "Subscriber", "HTTP", "Error"], failureRows, "None.")}
+${fediverse}
 <h2 id="following">Following (${following.length})</h2>
-${table(["Author", "Since", ""], followingRows, "The site follows nobody yet. Type the site's URL into the subscribe form of someone's profile on an OMB service.")}
+${ctx.config.activitypub.enabled ? followForm(forms) : ""}
+${table(["Author", "Since", ""], followingRows, "The site follows nobody yet. Follow a fediverse account above, or type the site's URL into the subscribe form of someone's profile on an OMB service.")}
 <h2 id="inbox">Recent notices received</h2>
 ${table(["Received", "From", "Notice", ""], inboxRows, "No notices received yet.")}`,
   );

@@ -1,6 +1,7 @@
 /** Guards for the owner's pages: their paths and public URLs, login redirects, CSRF-checked forms. */
 import cookieParser from "cookie-parser";
 import type { Request, RequestHandler, Response } from "express";
+import { INTERACTIONS_JSON_PATH } from "../../contract/interactions-export.js";
 import type { Context } from "../context.js";
 import { INBOX_JSON_PATH } from "../inbox/export.js";
 import { PageError } from "../web/errors.js";
@@ -14,7 +15,14 @@ export const OWNER_PATHS = {
   unfollow: "/admin/following/remove",
   /** Approve or reject a held ActivityPub Follow (fields `actor`, `answer`). */
   followRequest: "/admin/followers/request",
+  /** Follow a fediverse account (field `account`: a handle or an actor URL). */
+  follow: "/admin/following/add",
+  /** Approve, hide or delete a reply (fields `id`, `action`). */
+  moderate: "/admin/replies/moderate",
+  /** Block or unblock (fields `target`, `domain`, `unblock`). */
+  block: "/admin/blocks",
   inboxJson: INBOX_JSON_PATH,
+  interactionsJson: INTERACTIONS_JSON_PATH,
 } as const;
 
 /** The sidecar's public base URL without the trailing slash (it may carry a path). */

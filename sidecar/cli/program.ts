@@ -6,6 +6,7 @@ import { registerFollowRequests } from "./follow-requests.js";
 import { registerFollowing } from "./following.js";
 import { registerHashPassword } from "./hash-password.js";
 import { registerMigrate } from "./migrate.js";
+import { registerModeration } from "./moderation.js";
 import { registerServe } from "./serve.js";
 import { registerStatus } from "./status.js";
 import { registerStoreCopy } from "./store-copy.js";
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerFollowRequests(program);
   registerMigrate(program);
   registerStoreCopy(program);
+  registerModeration(program);
   for (const group of program.commands) showDefaultOptions(group);
   return program;
 }

@@ -8,6 +8,7 @@ import {
 } from "../../contract/inbox-export.js";
 import type { Config } from "../config.js";
 import type { Store } from "../store/store.js";
+import type { Followed } from "../store/types.js";
 
 export {
   INBOX_EXPORT_VERSION,
@@ -16,7 +17,31 @@ export {
   type InboxExport,
 } from "../../contract/inbox-export.js";
 
-/** What the plugin's timeline reads: the OMB authors followed and what they sent, newest first. */
+/** A followed account as the export lists it: an ActivityPub one in OMB's profile fields. */
+function followingEntry(f: Followed): InboxExport["following"][number] {
+  if (f.protocol === "omb")
+    return { uri: f.id, profile: f.profile, since: f.since, protocol: "omb" };
+  const p = f.profile;
+  return {
+    uri: f.id,
+    profile: {
+      uri: f.id,
+      profile: p.url,
+      nickname: p.handle ?? p.name,
+      license: "",
+      fullname: p.name,
+      homepage: p.url,
+      bio: "",
+      location: "",
+      avatar: p.icon ?? "",
+    },
+    since: f.since,
+    protocol: "activitypub",
+    ...(f.credentials.accepted ? {} : { pending: true }),
+  };
+}
+
+/** What the plugin's timeline reads: the accounts followed and what they sent, newest first. */
 export async function inboxExport(
   store: Store,
   limit = Number.POSITIVE_INFINITY,
@@ -25,9 +50,8 @@ export async function inboxExport(
     version: INBOX_EXPORT_VERSION,
     generated: new Date().toISOString(),
     following: (await store.followed())
-      .filter((f) => f.protocol === "omb")
       .sort((a, b) => a.since.localeCompare(b.since))
-      .map(({ id, profile, since }) => ({ uri: id, profile, since })),
+      .map(followingEntry),
     inbox: (await store.inbox(limit)).map(({ protocol: _protocol, ...n }) => n),
   };
 }
@@ -42,11 +66,15 @@ export function inboxExportFile(config: Pick<Config, "dataFile">): string | null
 }
 
 /**
- * Writes the export atomically (a temporary file renamed over the old one), so a build
+ * Writes an export atomically (a temporary file renamed over the old one), so a build
  * reading it concurrently sees the old or the new file, never half of one.
  */
-export async function writeInboxExport(store: Store, file: string): Promise<void> {
+export async function writeExportFile(file: string, value: unknown): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(await inboxExport(store), null, 1)}\n`, "utf8");
+  await writeFile(tmp, `${JSON.stringify(value, null, 1)}\n`, "utf8");
   await rename(tmp, file);
+}
+
+export async function writeInboxExport(store: Store, file: string): Promise<void> {
+  await writeExportFile(file, await inboxExport(store));
 }

@@ -1,5 +1,9 @@
 /** Keeps inbox.json and the site build hook in step with the inbox and following list, debounced. */
+import path from "node:path";
+import { INTERACTIONS_EXPORT_FILE } from "../../contract/interactions-export.js";
 import type { Context } from "../context.js";
+import { writeInteractionsExport } from "../interactions/export.js";
+import { INTERACTIONS_PREFIX } from "../interactions/records.js";
 import { callBuildHook } from "./build-hook.js";
 import { Debouncer } from "./debounce.js";
 import { inboxExportFile, writeInboxExport } from "./export.js";
@@ -25,33 +29,60 @@ export interface InboxSync {
  * composition root.
  */
 export async function startInboxSync(ctx: Context): Promise<InboxSync> {
-  const file = inboxExportFile(ctx.config);
-  const write = async () => {
-    if (!file) return;
-    try {
-      await writeInboxExport(ctx.store, file);
-    } catch (err) {
-      ctx.log.error({ err, file }, "cannot write the inbox export");
-    }
-  };
+  const inboxFile = inboxExportFile(ctx.config);
+  const interactionsFile = interactionsExportFile(ctx.config);
+  const writer =
+    (what: string, file: string | null, write: (file: string) => Promise<void>) => async () => {
+      if (!file) return;
+      try {
+        await write(file);
+      } catch (err) {
+        ctx.log.error({ err, file }, `cannot write the ${what} export`);
+      }
+    };
+  const writeInbox = writer("inbox", inboxFile, (f) => writeInboxExport(ctx.store, f));
+  const writeInteractions = writer("interactions", interactionsFile, (f) =>
+    writeInteractionsExport(ctx.store, f, ctx.config.publicUrl),
+  );
   if ((await ctx.store.followed()).length > 0 || (await ctx.store.inbox(1)).length > 0) {
-    await write();
+    await writeInbox();
   }
-  const exporter = new Debouncer(write, EXPORT_DELAY_MS, EXPORT_MAX_WAIT_MS);
+  if ((await ctx.store.kvList(INTERACTIONS_PREFIX)).length > 0) await writeInteractions();
+  const inboxExporter = new Debouncer(writeInbox, EXPORT_DELAY_MS, EXPORT_MAX_WAIT_MS);
+  const interactionsExporter = new Debouncer(
+    writeInteractions,
+    EXPORT_DELAY_MS,
+    EXPORT_MAX_WAIT_MS,
+  );
   const hookDelay = ctx.config.buildHook.debounceSeconds * 1000;
   const hook = new Debouncer(() => callBuildHook(ctx), hookDelay, Math.max(hookDelay, 1000) * 5);
-  const changed = () => {
-    exporter.trigger();
+  const rebuild = () => {
     if (ctx.config.buildHook.url) hook.trigger();
   };
-  ctx.events.on("inbox", changed);
-  ctx.events.on("following", changed);
+  const inboxChanged = () => {
+    inboxExporter.trigger();
+    rebuild();
+  };
+  const interactionsChanged = () => {
+    interactionsExporter.trigger();
+    rebuild();
+  };
+  ctx.events.on("inbox", inboxChanged);
+  ctx.events.on("following", inboxChanged);
+  ctx.events.on("interactions", interactionsChanged);
   const sync: InboxSync = {
     async close() {
-      ctx.events.off("inbox", changed);
-      ctx.events.off("following", changed);
-      await Promise.all([exporter.close(), hook.close()]);
+      ctx.events.off("inbox", inboxChanged);
+      ctx.events.off("following", inboxChanged);
+      ctx.events.off("interactions", interactionsChanged);
+      await Promise.all([inboxExporter.close(), interactionsExporter.close(), hook.close()]);
     },
   };
   return sync;
+}
+
+/** `interactions.json` beside the data file (null for an in-memory store), as for the inbox. */
+export function interactionsExportFile(config: Pick<Context["config"], "dataFile">): string | null {
+  const inbox = inboxExportFile(config);
+  return inbox && path.join(path.dirname(inbox), INTERACTIONS_EXPORT_FILE);
 }

@@ -100,6 +100,34 @@ export function logContract(fresh: () => Promise<Store>): void {
     assert.equal((await s.inbox(1)).length, 1);
   });
 
+  it("replaces an edited inbox post in its place and removes a deleted one", async () => {
+    const s = await fresh();
+    const n = (i: number): InboxNotice => ({
+      protocol: "activitypub",
+      uri: `https://social.example/notes/${i}`,
+      listeneeUri: "https://social.example/users/a",
+      content: `<p>post ${i}</p>`,
+      url: `https://social.example/@a/${i}`,
+      license: "",
+      receivedAt: new Date(Date.UTC(2026, 0, i)).toISOString(),
+    });
+    for (const i of [1, 2, 3]) await s.addInbox(n(i));
+    assert.equal(await s.updateInbox({ ...n(2), content: "<p>edited</p>" }), true);
+    assert.equal(await s.updateInbox(n(9)), false, "an edit of a post never received adds nothing");
+    assert.equal((await s.inboxNotice(n(2).uri))?.content, "<p>edited</p>");
+    assert.deepEqual(
+      (await s.inbox()).map((x) => x.content),
+      ["<p>post 3</p>", "<p>edited</p>", "<p>post 1</p>"],
+    );
+    assert.equal(await s.removeInbox(n(3).uri), true);
+    assert.equal(await s.removeInbox(n(3).uri), false);
+    assert.equal(await s.inboxNotice(n(3).uri), undefined);
+    assert.deepEqual(
+      (await s.inbox()).map((x) => x.uri),
+      [n(2).uri, n(1).uri],
+    );
+  });
+
   it("keeps one secret per name, also for callers that race", async () => {
     const s = await fresh();
     const [a, b] = await Promise.all([s.secret("cookie"), s.secret("cookie")]);

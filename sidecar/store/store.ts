@@ -194,6 +194,11 @@ export interface Store {
   // ── inbox: posts from accounts the site follows ───────────────────────────────────
   /** Stores a received post; false if its URI is already stored. */
   addInbox(n: InboxNotice): Promise<boolean>;
+  /** Replaces the stored post with `n.uri` (an edit; its place kept); false when absent. */
+  updateInbox(n: InboxNotice): Promise<boolean>;
+  /** Removes a received post (its author deleted it); false when absent. */
+  removeInbox(uri: string): Promise<boolean>;
+  inboxNotice(uri: string): Promise<InboxNotice | undefined>;
   /** Received posts, newest first. */
   inbox(limit?: number): Promise<InboxNotice[]>;
 

@@ -1,4 +1,5 @@
 /** The records the Store keeps (schema 2): protocol-tagged followers, followed accounts, destinations. */
+import type { ApNoticeFields } from "../../contract/inbox-export.js";
 import type { ManifestNotice, SiteProfile } from "../../contract/manifest.js";
 import type { OmbProfile } from "../../protocol/omb/profile.js";
 
@@ -166,6 +167,8 @@ export interface InboxNotice {
   license: string;
   seealso?: { url: string; disposition: string; mediatype: string; license: string };
   receivedAt: string;
+  /** ActivityPub only: author, boost, content warning, attachments (`content` is then sanitized HTML). */
+  activitypub?: ApNoticeFields;
 }
 
 /**

@@ -66,13 +66,18 @@ function checkWrites(endpoint: ApEndpoint, w: Writes, answered: Answered[]): str
     kv: (k) =>
       CACHE.test(k) ||
       /^fedify:\["_fedify","activityIdempotence",/.test(k) ||
-      [...signers].some((s) => k === `activitypub:reply:${s}`),
+      [...signers].some((s) => k === `activitypub:reply:${s}`) ||
+      // The owner's "new follower" notification of an accepted Follow (counted below).
+      k.startsWith("notification:"),
   };
   for (const [table, keys] of w.byTable) {
     const ok = allowed[table];
     const bad = keys.filter((k) => !ok?.(k));
     if (bad.length > 0) return `wrote ${table}: ${bad.slice(0, 5).join(" ")}`;
   }
+  const notifications = kv.filter((k) => k.startsWith("notification:")).length;
+  if (notifications > accepted.length)
+    return `${notifications} notifications for ${accepted.length} accepted activities`;
   const records = kv.filter((k) => k.includes('"activityIdempotence"')).length;
   if (records > accepted.length)
     return `${records} activity records for ${accepted.length} accepted activities`;

@@ -33,7 +33,7 @@ import * as dump from "./dump.js";
 import * as followed from "./followed.js";
 import * as followers from "./followers.js";
 import { compact, secret } from "./housekeeping.js";
-import { addInbox, listInbox } from "./inbox.js";
+import { addInbox, getInbox, listInbox, removeInbox, updateInbox } from "./inbox.js";
 import * as kv from "./kv.js";
 import * as leases from "./leases.js";
 import * as log from "./log.js";
@@ -213,6 +213,15 @@ export class PgStore implements Store {
   // ── inbox ─────────────────────────────────────────────────────────────────────────
   addInbox(n: InboxNotice): Promise<boolean> {
     return this.#w(addInbox(this.#pool, n));
+  }
+  updateInbox(n: InboxNotice): Promise<boolean> {
+    return this.#w(updateInbox(this.#pool, n));
+  }
+  removeInbox(uri: string): Promise<boolean> {
+    return this.#w(removeInbox(this.#pool, uri));
+  }
+  inboxNotice(uri: string): Promise<InboxNotice | undefined> {
+    return getInbox(this.#pool, uri);
   }
   inbox(limit = Number.POSITIVE_INFINITY): Promise<InboxNotice[]> {
     return listInbox(this.#pool, limit);

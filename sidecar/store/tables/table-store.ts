@@ -281,6 +281,22 @@ export class TableStore implements Store {
     return true;
   }
 
+  async updateInbox(n: InboxNotice): Promise<boolean> {
+    if (!this.#t.get("inbox", n.uri)) return false;
+    await this.#commit([["inbox", n.uri, n]]);
+    return true;
+  }
+
+  async removeInbox(uri: string): Promise<boolean> {
+    if (!this.#t.get("inbox", uri)) return false;
+    await this.#commit([["inbox", uri, null]]);
+    return true;
+  }
+
+  async inboxNotice(uri: string): Promise<InboxNotice | undefined> {
+    return this.#t.get<InboxNotice>("inbox", uri);
+  }
+
   async inbox(limit = Number.POSITIVE_INFINITY): Promise<InboxNotice[]> {
     return [...this.#t.values<InboxNotice>("inbox")].reverse().slice(0, limit);
   }
