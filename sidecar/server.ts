@@ -13,6 +13,7 @@ import { createEvents } from "./events.js";
 import { followingCommands } from "./following/unfollow.js";
 import { startInboxSync } from "./inbox/sync.js";
 import { moderationCommands } from "./interactions/commands.js";
+import { startReplyNotifier } from "./interactions/reply-notifier.js";
 import { createLogger, type Logger } from "./log.js";
 import type { HttpClient } from "./net/client.js";
 import { ombWing } from "./omb/wing.js";
@@ -119,6 +120,7 @@ export async function startSidecar(
   const ctx = composeSidecar(config, store, log);
   // Before listening: a build started when the sidecar answers reads a complete inbox.json.
   const inboxSync = await startInboxSync(ctx);
+  const stopReplyNotifier = startReplyNotifier(ctx);
   const app = createApp(ctx, { siteDir: opts.siteDir });
   let closing: Promise<void> | null = null;
   // Once shutting down, a request that arrives (on a kept-alive connection, or whose headers
@@ -140,6 +142,7 @@ export async function startSidecar(
       s.listen(config.port, config.host, () => resolve(s));
     });
   } catch (e) {
+    stopReplyNotifier();
     await inboxSync.close();
     await store.close();
     await ctx.closeClients();
@@ -187,6 +190,7 @@ export async function startSidecar(
       timeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
       stopBackground: async () => {
         await poller.stop();
+        stopReplyNotifier();
         for (const wing of ctx.wings.values()) wing.stop?.(ctx);
         await ctx.syncer.idle();
         await worker.stop();
