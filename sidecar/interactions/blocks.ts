@@ -2,7 +2,7 @@
  * The owner's blocks: single accounts (by actor id) and whole domains (a host and its
  * subdomains). Blocked activities are refused at the inbox before their signature is
  * checked. Kept as one store entry; read through a short cache, so a block made by another
- * process on a shared store applies within CACHE_MS.
+ * process on a shared store applies within CACHE_MS (at once in the process that made it).
  */
 import type { Store } from "../store/store.js";
 import { inDomain } from "./records.js";
@@ -26,9 +26,11 @@ export function normalizeDomain(input: string): string | undefined {
   return host && !host.startsWith(".") ? host : undefined;
 }
 
+/** The cached list per store: every Blocks of one process shares it, and a change clears it. */
+const caches = new WeakMap<Store, { at: number; list: BlockList }>();
+
 export class Blocks {
   readonly #store: Store;
-  #cached: { at: number; list: BlockList } | undefined;
 
   constructor(store: Store) {
     this.#store = store;
@@ -36,10 +38,11 @@ export class Blocks {
 
   async list(): Promise<BlockList> {
     const now = Date.now();
-    if (this.#cached && now - this.#cached.at < CACHE_MS) return this.#cached.list;
+    const cached = caches.get(this.#store);
+    if (cached && now - cached.at < CACHE_MS) return cached.list;
     const stored = (await this.#store.kvGet(KEY)) as BlockList | undefined;
     const list = { actors: stored?.actors ?? [], domains: stored?.domains ?? [] };
-    this.#cached = { at: now, list };
+    caches.set(this.#store, { at: now, list });
     return list;
   }
 
@@ -67,7 +70,7 @@ export class Blocks {
         [kind]: add ? [...current[kind], value] : current[kind].filter((v) => v !== value),
       };
       if (await this.#store.kvCas(KEY, stored, next)) {
-        this.#cached = undefined;
+        caches.delete(this.#store);
         return true;
       }
     }

@@ -54,6 +54,8 @@ export async function startApSidecar(
     posts?: boolean;
     /** The sidecar's secrets (e.g. the owner's password hash, for the owner's pages). */
     secrets?: Secrets;
+    /** More config keys (e.g. `interactions`). */
+    config?: Partial<FileConfig>;
   } = {},
 ): Promise<ApSidecar> {
   const dir = await mkdtemp(path.join(tmpdir(), "ef-ap-"));
@@ -78,6 +80,7 @@ export async function startApSidecar(
       allowPrivateNetworks: true,
       fsync: false,
       logLevel: "silent",
+      ...opts.config,
       activitypub,
     },
     "test",

@@ -23,10 +23,26 @@ export interface FollowEntry {
   state: FollowState;
 }
 
+/** A Note for the peer to post; public (to Public, cc followers) unless `to: "followers"`. */
+export interface PostOptions {
+  /** HTML. */
+  content: string;
+  /** The id of the object it answers; its author gets the Create too (and is cc'd). */
+  inReplyTo?: string;
+  /** An actor URL: put in `to` and `tag` (a Mention), and sent the Create too. */
+  mention?: string;
+  summary?: string;
+  attachment?: { url: string; mediaType: string; name: string }[];
+  sensitive?: boolean;
+  to?: "public" | "followers";
+}
+
 export interface FedifyPeer {
   url: string;
   /** The peer's actor, `<url>/users/peer`. */
   actorUrl: string;
+  /** `peer@127.0.0.1:PORT`, which its WebFinger answers for. */
+  handle: string;
   follow(actor: string): Promise<{ followId: string }>;
   unfollow(actor: string): Promise<{ undoId: string }>;
   /** Every activity its inbox accepted (so verified), oldest first. */
@@ -44,6 +60,32 @@ export interface FedifyPeer {
    * `{[sidecar origin]: "rfc9421"}` after a delivery that needed no second knock.
    */
   signatureSpecs(): Promise<Record<string, FirstKnock>>;
+  /**
+   * Posts a Note (`<url>/notes/<uuid>`, served as activity+json) and sends its Create to the
+   * followers and to the mentioned and replied-to actors. Like every action below, it resolves
+   * once each inbox took the activity (Fedify's `immediate` send: no queue, no retry) and
+   * rejects with the inbox's error when one did not.
+   */
+  post(options: PostOptions): Promise<{ noteId: string; activityId: string }>;
+  /** Replaces the Note's content (`updated` now); Update to the audience of its Create. */
+  edit(noteId: string, content: string): Promise<{ activityId: string }>;
+  /** Delete with a Tombstone to the audience of its Create; the Note then answers 410. */
+  delete(noteId: string): Promise<{ activityId: string }>;
+  /** Announce of `object` (an id) to the followers and the object's author. */
+  boost(object: string): Promise<{ activityId: string }>;
+  /** Like of `object` (an id) to the object's author. */
+  like(object: string): Promise<{ activityId: string }>;
+  /** Undo of a Like or Announce the peer sent, to the same audience. */
+  undo(activityId: string): Promise<{ activityId: string }>;
+  /**
+   * POSTs `activity` unchanged to `inbox`, HTTP-signed as the peer (`spec`, else its first
+   * knock; no second knock, no proof). Resolves with the inbox's answer whatever its status.
+   */
+  sendRaw(
+    inbox: string,
+    activity: Record<string, unknown>,
+    opts?: { spec?: FirstKnock },
+  ): Promise<{ status: number; body: string }>;
   /** Forgets what was received, followed and following (not Fedify's own caches). */
   reset(): Promise<void>;
   /** What it wrote to stderr (Fedify's warnings), the last 20 kB. */
@@ -104,6 +146,7 @@ export async function startFedifyPeer(opts: { firstKnock?: FirstKnock } = {}): P
   return {
     url,
     actorUrl: `${url}/users/peer`,
+    handle: `peer@${new URL(url).host}`,
     follow: (actor) => call("POST", "follow", { actor }),
     unfollow: (actor) => call("POST", "unfollow", { actor }),
     received,
@@ -119,6 +162,13 @@ export async function startFedifyPeer(opts: { firstKnock?: FirstKnock } = {}): P
         await new Promise((r) => setTimeout(r, 50));
       }
     },
+    post: (options) => call("POST", "post", options),
+    edit: (noteId, content) => call("POST", "edit", { noteId, content }),
+    delete: (noteId) => call("POST", "delete", { noteId }),
+    boost: (object) => call("POST", "boost", { object }),
+    like: (object) => call("POST", "like", { object }),
+    undo: (activityId) => call("POST", "undo", { activityId }),
+    sendRaw: (inbox, activity, opts = {}) => call("POST", "send-raw", { inbox, activity, ...opts }),
     following: () => call("GET", "following"),
     followers: () => call("GET", "followers"),
     signatureSpecs: () => call("GET", "signature-specs"),

@@ -1,0 +1,4 @@
+// The interop suite test/activitypub-interop-following.test.ts once more with its sidecars on PostgreSQL.
+import { onPostgres } from "./helpers/on-postgres.js";
+
+await onPostgres(() => import("./activitypub-interop-following.test.js"));
