@@ -68,6 +68,11 @@ export const manifestNoticeSchema = z.object({
     .optional(),
   /** Set when the post was edited after it was published (front matter `updated`). */
   updated: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * The post answers this one (front matter `inReplyTo`): a fediverse post's id or URL, or
+   * another site's post page. Sent as the object's `inReplyTo`.
+   */
+  inReplyTo: httpUrl.optional(),
 });
 
 const manifestBody = {

@@ -56,6 +56,18 @@ describe("buildManifest", () => {
     assert.equal(m.profile.uri, "https://b.example/blog/");
   });
 
+  it("takes front matter inReplyTo as an absolute http(s) URL, and leaves out anything else", () => {
+    const m = manifestOf([
+      post("/a/", "2024-01-01", { inReplyTo: "https://social.example/notes/1" }),
+      post("/b/", "2024-01-02", { in_reply_to: "/a/" }),
+      post("/c/", "2024-01-03", { inReplyTo: "javascript:alert(1)" }),
+    ]);
+    assert.deepEqual(
+      m.notices.map((n) => n.inReplyTo),
+      [undefined, "https://b.example/a/", "https://social.example/notes/1"],
+    );
+  });
+
   it("makes the teaser from the rendered body and reads numeric titles", () => {
     const m = manifestOf([
       post("/a/", "2024-01-01", { title: 2024 }, "<p>Body <em>text</em>.</p>"),

@@ -81,6 +81,7 @@ export class PostIndex {
     if (notice === undefined) {
       const url = absoluteUrl(this.options.siteUrl, item.url);
       const updated = updatedOf(item);
+      const inReplyTo = replyTargetOf(item, this.options.siteUrl);
       notice = {
         uri: url,
         url,
@@ -93,6 +94,7 @@ export class PostIndex {
         tags: this.#tags(item),
         language: languageOf(item),
         ...(updated ? { updated } : {}),
+        ...(inReplyTo ? { inReplyTo } : {}),
       };
       this.#notices.set(item, notice);
     }
@@ -149,6 +151,19 @@ function textField(item: CollectionItem, names: string[]): string {
     if (typeof v === "string" && v.trim() !== "") return v.trim();
   }
   return "";
+}
+
+/**
+ * Front matter `inReplyTo` (or `in_reply_to`, `replyTo`): what the post answers, made
+ * absolute against the site; anything but an http(s) URL is left out.
+ */
+function replyTargetOf(item: CollectionItem, siteUrl: string): string | undefined {
+  const raw = textField(item, ["inReplyTo", "in_reply_to", "replyTo"]);
+  if (!raw || !URL.canParse(raw, siteUrl)) return undefined;
+  const url = new URL(raw, siteUrl);
+  return (url.protocol === "https:" || url.protocol === "http:") && url.href.length <= 2048
+    ? url.href
+    : undefined;
 }
 
 /** `lang` or `language` from the post's data (a site-wide `lang` in _data counts), if a BCP 47 tag. */

@@ -49,6 +49,14 @@ describe("postObject as a Note", () => {
     ]);
   });
 
+  it("answers the post its front matter names (inReplyTo), and nothing otherwise", async () => {
+    const reply = await compactJson(
+      postObject({ ...NOTICE, inReplyTo: "https://social.example/notes/9" }, OPTS),
+    );
+    assert.equal(reply.inReplyTo, "https://social.example/notes/9");
+    assert.equal((await compactJson(postObject(NOTICE, OPTS))).inReplyTo, undefined);
+  });
+
   it("carries updated when given or in the notice", async () => {
     const edited = await compactJson(
       postObject({ ...NOTICE, updated: "2024-06-01T00:00:00Z" }, OPTS),

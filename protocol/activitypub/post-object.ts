@@ -117,6 +117,7 @@ export function postObject(
     published: instant(notice.published),
     updated: updated ? instant(updated) : null,
     tags: hashtags(notice.tags),
+    replyTarget: notice.inReplyTo ? new URL(notice.inReplyTo) : null,
   };
   if (opts.objectType === "Note") {
     return new Note({ ...common, contents: contents(noteHtml(notice), notice.language) });

@@ -156,7 +156,8 @@ function combined(transports: readonly Pick<Transport, "verdict">[], e: NewOutbo
 export function noticeVersion(manifestVersion: number, n: ManifestNotice): string {
   const seen = [n.content, n.url, n.license, n.title, n.html, n.summary, n.tags, n.language];
   const hash = createHash("sha256")
-    .update(JSON.stringify([...seen, n.updated]))
+    // inReplyTo only when set: the versions of posts without one stay what they were.
+    .update(JSON.stringify([...seen, n.updated, ...(n.inReplyTo ? [n.inReplyTo] : [])]))
     .digest("base64url");
   return `m${manifestVersion}:${hash.slice(0, 22)}`;
 }
