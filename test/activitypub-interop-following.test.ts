@@ -107,6 +107,16 @@ describe("the site follows a Fedify peer, and the peer's user answers the site",
       "shown as a boost of its original author",
     );
 
+    const { noteId: privateId } = await peer.post({
+      content: "<p>Only for followers</p>",
+      to: "followers",
+    });
+    assert.equal(
+      (await timeline()).some((n) => n.uri === privateId),
+      false,
+      "a followers-only post never reaches the public timeline",
+    );
+
     await peer.undo(boostId);
     await waitFor(
       async () => !(await timeline()).some((n) => n.uri === boostId),

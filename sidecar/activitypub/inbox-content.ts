@@ -10,6 +10,7 @@ import {
   Article,
   type Create,
   type Delete,
+  isActor,
   Like,
   Note,
   Page,
@@ -24,7 +25,7 @@ import { notify } from "../interactions/notifications.js";
 import type { StoredReply } from "../interactions/records.js";
 import type { InboxNotice } from "../store/types.js";
 import { actorSummary } from "./remote-actor.js";
-import { type RemoteNote, remoteNote } from "./remote-note.js";
+import { isPublic, type RemoteNote, remoteNote } from "./remote-note.js";
 import type { PostRefs } from "./site-post-ref.js";
 
 export interface ContentDeps {
@@ -40,12 +41,13 @@ type Ictx = InboxContext<void>;
 const isPost = (o: unknown): o is ApObject =>
   o instanceof Note || o instanceof Article || o instanceof Question || o instanceof Page;
 
+/** The activity's post, if it is one addressed to the public (the site's pages are public). */
 async function objectOf(
   ictx: Ictx,
   activity: Create | Update | Announce,
 ): Promise<ApObject | null> {
   const o = await activity.getObject({ documentLoader: ictx.documentLoader }).catch(() => null);
-  return isPost(o) ? o : null;
+  return isPost(o) && isPublic(o) ? o : null;
 }
 
 /** The account the site follows over ActivityPub (a pending Follow counts: its posts may come first). */
@@ -121,8 +123,22 @@ export async function onCreate(deps: ContentDeps, ictx: Ictx, create: Create): P
   if (await deps.ctx.store.addInbox(notice)) deps.ctx.events.emit("inbox", notice);
 }
 
+/** A followed account's new profile (Update of its actor): the timeline shows the new name and avatar. */
+async function onProfile(deps: ContentDeps, ictx: Ictx, update: Update): Promise<void> {
+  const actorId = update.actorId?.href;
+  const followed = actorId ? await followedAp(deps.ctx, actorId) : undefined;
+  if (!followed || update.objectId?.href !== actorId) return;
+  const actor = await update.getObject({ documentLoader: ictx.documentLoader }).catch(() => null);
+  if (!isActor(actor) || actor.id?.href !== actorId) return;
+  const next = { ...followed, profile: await actorSummary(actor) };
+  if (await deps.ctx.store.saveFollowed(next, { ifCredential: followed.credentials.followId })) {
+    deps.ctx.events.emit("following", followed.id);
+  }
+}
+
 export async function onUpdate(deps: ContentDeps, ictx: Ictx, update: Update): Promise<void> {
   const actorId = update.actorId?.href;
+  if (actorId && update.objectId?.href === actorId) return onProfile(deps, ictx, update);
   const object = await objectOf(ictx, update);
   if (!actorId || !object) return;
   const note = await remoteNote(object, ictx.documentLoader, actorId);
@@ -168,7 +184,7 @@ export async function onAnnounce(deps: ContentDeps, ictx: Ictx, announce: Announ
   if (!actorId || !activityId || !objectId) return;
   const postUri = await deps.refs.post(objectId);
   if (postUri) return react(deps, ictx, announce, "boost", postUri);
-  if (!(await followedAp(deps.ctx, actorId))) return;
+  if (!isPublic(announce) || !(await followedAp(deps.ctx, actorId))) return;
   const object = await objectOf(ictx, announce);
   const note = object && (await remoteNote(object, ictx.documentLoader));
   if (!note || (await deps.blocks.blocks(note.author.id))) return;

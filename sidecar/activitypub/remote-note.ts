@@ -4,7 +4,7 @@
  * every URL http(s) and bounded. What the timeline and the post pages render comes from here.
  */
 import type { DocumentLoader } from "@fedify/fedify";
-import { type Object as ApObject, isActor } from "@fedify/vocab";
+import { type Object as ApObject, isActor, PUBLIC_COLLECTION } from "@fedify/vocab";
 import type { Attachment } from "../../contract/inbox-export.js";
 import { cleanRemoteText } from "../../contract/remote-text.js";
 import { sanitizeRemoteHtml } from "../../protocol/activitypub/sanitize.js";
@@ -43,6 +43,14 @@ async function attachmentsOf(note: ApObject, loader: DocumentLoader): Promise<At
     });
   }
   return out;
+}
+
+/**
+ * Addressed to the public (in `to`: public; in `cc`: unlisted). Anything else (followers
+ * only, direct) is never put on the site's public pages, whoever approves it.
+ */
+export function isPublic(o: Pick<ApObject, "toIds" | "ccIds">): boolean {
+  return [...o.toIds, ...o.ccIds].some((u) => u.href === PUBLIC_COLLECTION.href);
 }
 
 /**
