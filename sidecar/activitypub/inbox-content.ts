@@ -114,11 +114,13 @@ export async function onCreate(deps: ContentDeps, ictx: Ictx, create: Create): P
   const actorId = create.actorId?.href;
   const object = await objectOf(ictx, create);
   if (!actorId || !object) return;
+  // Whether the site keeps it is decided first (cheap): the author is fetched only then.
+  const target = object.replyTargetId?.href;
+  const postUri = target ? await deps.refs.thread(target) : undefined;
+  if (!postUri && !(await followedAp(deps.ctx, actorId))) return;
   const note = await remoteNote(object, ictx.documentLoader, actorId);
   if (!note) return;
-  const postUri = note.inReplyTo ? await deps.refs.thread(note.inReplyTo) : undefined;
   if (postUri) return takeReply(deps, note, postUri);
-  if (!(await followedAp(deps.ctx, actorId))) return;
   const notice = noticeOf(note, actorId);
   if (await deps.ctx.store.addInbox(notice)) deps.ctx.events.emit("inbox", notice);
 }
