@@ -5,6 +5,7 @@
  */
 import { Follow } from "@fedify/vocab";
 import type { Context } from "../context.js";
+import { notifyFollower } from "../interactions/notifications.js";
 import type { Store } from "../store/store.js";
 import type { ApFollower } from "../store/types.js";
 import type { FollowReplies } from "./follow-replies.js";
@@ -72,7 +73,9 @@ export class FollowRequests {
   /** Saves the follower and sends Accept; true once their server took it (else retried). */
   async approve(actorId: string): Promise<boolean> {
     const request = await this.#take(actorId);
-    await this.#ctx.store.saveFollower(request.follower);
+    if ((await this.#ctx.store.saveFollower(request.follower)) === "added") {
+      await notifyFollower(this.#ctx.store, request.follower);
+    }
     return this.#answer("Accept", request);
   }
 

@@ -19,7 +19,7 @@ import {
   Update,
 } from "@fedify/vocab";
 import type { Context } from "../context.js";
-import { notify } from "../interactions/notifications.js";
+import { notifyFollower } from "../interactions/notifications.js";
 import type { ApFollower } from "../store/types.js";
 import type { FollowReplies } from "./follow-replies.js";
 import type { FollowRequests } from "./follow-requests.js";
@@ -100,9 +100,8 @@ async function onFollow(deps: InboxDeps, ictx: InboxContext<void>, follow: Follo
     );
     return;
   }
-  if ((await ctx.store.saveFollower(follower)) === "added") {
-    await notify(ctx.store, { kind: "follower", actor: follower.profile });
-  }
+  if ((await ctx.store.saveFollower(follower)) === "added")
+    await notifyFollower(ctx.store, follower);
   ctx.log.info({ actor: follower.id, handle: follower.profile.handle }, "new ActivityPub follower");
   await deps.replies.reply("Accept", follow, follower.id, follower.credentials.inbox);
 }

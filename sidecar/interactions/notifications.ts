@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Store } from "../store/store.js";
-import type { ActorSummary } from "../store/types.js";
+import type { ActorSummary, Follower } from "../store/types.js";
 
 const PREFIX = "notification:";
 const KEEP_MS = 30 * 24 * 3600_000;
@@ -35,4 +35,18 @@ export async function notify(store: Store, n: Omit<Notification, "at">): Promise
 export async function recentNotifications(store: Store, limit: number): Promise<Notification[]> {
   const all = (await store.kvList(PREFIX)).map((e) => e.value as Notification);
   return all.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+}
+
+/** "A new follower", whatever its protocol. */
+export async function notifyFollower(store: Store, f: Follower): Promise<void> {
+  const actor: ActorSummary =
+    f.protocol === "activitypub"
+      ? f.profile
+      : {
+          id: f.id,
+          name: f.profile.fullname || f.profile.nickname,
+          url: f.profile.profile,
+          ...(f.profile.avatar ? { icon: f.profile.avatar } : {}),
+        };
+  await notify(store, { kind: "follower", actor });
 }

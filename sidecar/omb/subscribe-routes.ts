@@ -8,6 +8,7 @@ import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/
 import { looksLikeHandle, remoteFollowRedirect } from "../activitypub/remote-follow.js";
 import { equalText } from "../auth/session.js";
 import type { Context } from "../context.js";
+import { notifyFollower } from "../interactions/notifications.js";
 import { destinationOf, originOf } from "../store/store.js";
 import type { OmbFollower } from "../store/types.js";
 import { rawQuery } from "../web/form-body.js";
@@ -213,6 +214,7 @@ export function subscribeRoutes(ctx: Context): Router {
     });
     if (saved === "taken") throw takenBy(ctx, subscriber.id, pending.endpoints.postNotice, service);
     const again = saved === "replaced";
+    if (saved === "added") await notifyFollower(ctx.store, subscriber);
     clearFlowCookie(res, cookie);
     ctx.log.info(
       { listener: subscriber.id, postNotice: pending.endpoints.postNotice, again },
