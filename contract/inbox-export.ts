@@ -30,12 +30,16 @@ const profileSchema = z.object({
   avatar: z.string(),
 });
 
-/** A remote account as an ActivityPub notice names it (text fields, bounded). */
-const apActorSchema = z.object({
+/** A remote ActivityPub account, every field as their server gave it (bounded; text, not HTML). */
+export const remoteActorSchema = z.object({
+  /** Their actor id. */
   id: z.string(),
   name: z.string(),
+  /** `user@instance`, when known. */
   handle: z.string().optional(),
+  /** Their profile page. */
   url: z.string(),
+  /** Their avatar's URL, when they have one. */
   icon: z.string().optional(),
 });
 
@@ -53,9 +57,9 @@ export const attachmentSchema = z.object({
  */
 export const apNoticeSchema = z.object({
   /** The post's author (for a boost, the original author, who may not be followed). */
-  author: apActorSchema,
+  author: remoteActorSchema,
   /** For a boost: the followed account that boosted it, and when. */
-  boostedBy: apActorSchema.optional(),
+  boostedBy: remoteActorSchema.optional(),
   boostedAt: z.string().optional(),
   /** Content warning (plain text). */
   summary: z.string().optional(),

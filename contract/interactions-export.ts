@@ -7,6 +7,7 @@
  * a blocked actor or domain.
  */
 import { z } from "zod";
+import { remoteActorSchema } from "./inbox-export.js";
 
 export const INTERACTIONS_EXPORT_VERSION = 1;
 export const INTERACTIONS_JSON_PATH = "/admin/interactions.json";
@@ -15,18 +16,7 @@ export const INTERACTIONS_EXPORT_FILE = "interactions.json";
 /** What a caller of `GET /admin/interactions.json` signs (see INBOX_JSON_SIGNED_TEXT). */
 export const INTERACTIONS_JSON_SIGNED_TEXT = `GET ${INTERACTIONS_JSON_PATH}`;
 
-/** A remote account, every field as their server gave it (bounded; text, not HTML). */
-export const remoteActorSchema = z.object({
-  /** Their actor id. */
-  id: z.string(),
-  name: z.string(),
-  /** `user@instance`, when known. */
-  handle: z.string().optional(),
-  /** Their profile page. */
-  url: z.string(),
-  /** Their avatar's URL, when they have one. */
-  icon: z.string().optional(),
-});
+export { remoteActorSchema };
 
 export const replySchema = z.object({
   /** The reply's object id. */
