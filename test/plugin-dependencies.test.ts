@@ -16,6 +16,8 @@ const PLUGIN_DEPENDENCIES = [
   "@rowanmanning/feed-parser",
   "@xmldom/xmldom",
   "escape-html",
+  // Remote HTML (timeline posts, replies) is sanitized again when the site is built.
+  "sanitize-html",
   "zod",
 ];
 

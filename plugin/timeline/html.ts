@@ -1,7 +1,15 @@
 /** The timeline and following pages as HTML, everything from other sites escaped. */
 import escapeHtml from "escape-html";
 import { cleanRemoteText } from "../../contract/remote-text.js";
-import type { FederationTimeline, FollowedProfile, PulledFeed, TimelineEntry } from "./timeline.js";
+import { timelineHtml } from "./remote-html.js";
+import type {
+  ApEntry,
+  FederationTimeline,
+  FollowedProfile,
+  PulledFeed,
+  TimelineAttachment,
+  TimelineEntry,
+} from "./timeline.js";
 import { httpUrl } from "./timeline.js";
 
 /**
@@ -10,7 +18,8 @@ import { httpUrl } from "./timeline.js";
  * images, anything else is shown as text. Remote images are loaded without a referrer.
  * Text (not attributes) is also cleaned of bidi controls and control characters
  * (contract/remote-text.ts) here, at render time, whatever source it came from; names
- * shown next to our own words are isolated (`dir="auto"`, `<bdi>`).
+ * shown next to our own words are isolated (`dir="auto"`, `<bdi>`). An ActivityPub post's
+ * HTML is sanitized here once more (remote-html.ts), whoever made the entry.
  */
 
 /** For attribute values (URLs): escaped only, as given. */
@@ -54,24 +63,61 @@ export function readableTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+function dateTime(iso: string, className: string): string {
+  return `<time class="${className}" datetime="${e(iso)}">${e(readableTime(iso))}</time>`;
+}
+
+/** "<booster> boosted", above the original author's post. */
+function boostLine(ap: ApEntry): string {
+  if (!ap.boostedBy) return "";
+  const at = ap.boostedAt ? ` ${dateTime(ap.boostedAt, "federation-boosted-at")}` : "";
+  const by = link(ap.boostedBy.profileUrl, ap.boostedBy.name, "u-url p-name");
+  return `<p class="federation-entry-boost"><span class="h-card">${by}</span> boosted${at}</p>\n`;
+}
+
+function attachmentItem(a: TimelineAttachment): string {
+  const inner = /^image\//i.test(a.mediaType)
+    ? `<img src="${e(a.url)}" alt="${t(a.name)}" loading="lazy" referrerpolicy="no-referrer">`
+    : `<bdi>${t(a.name || a.mediaType || "attachment")}</bdi>`;
+  return `<li><a href="${e(a.url)}" rel="nofollow ugc">${inner}</a></li>`;
+}
+
+/** The post's HTML and attachments, folded under its content warning when it has one. */
+function apBody(ap: ApEntry): string {
+  const media =
+    ap.attachments.length === 0
+      ? ""
+      : `\n<ul class="federation-entry-attachments">${ap.attachments.map(attachmentItem).join("")}</ul>`;
+  const body = `<div class="federation-entry-text e-content" dir="auto">${timelineHtml(ap.html)}</div>${media}`;
+  return ap.contentWarning
+    ? `<details class="federation-entry-cw"><summary class="p-summary" dir="auto">${t(ap.contentWarning)}</summary>\n${body}\n</details>`
+    : body;
+}
+
 export function renderEntry(entry: TimelineEntry): string {
-  const { author, source } = entry;
-  const time = entry.date
-    ? `<time class="dt-published" datetime="${e(entry.date)}">${e(readableTime(entry.date))}</time>`
-    : "";
+  const { author, source, activitypub: ap } = entry;
+  // An ActivityPub post shows when it was written; the order stays by arrival (`date`).
+  const shown = ap?.published ?? entry.date;
+  const time = shown ? dateTime(shown, "dt-published") : "";
   const permalink = entry.url
     ? `<a class="u-url" href="${e(entry.url)}" rel="nofollow ugc">${time || "link"}</a>`
     : `${time}${entry.unlinkedUrl ? ` <span class="federation-unlinked-url">${t(entry.unlinkedUrl)}</span>` : ""}`;
+  const edited = ap?.updated
+    ? ` · <span class="federation-entry-edited">edited ${dateTime(ap.updated, "dt-updated")}</span>`
+    : "";
   const name = `<bdi>${t(source.name)}</bdi>`;
   const via = source.kind === "feed" ? `from the feed ${name}` : `via ${name}`;
   const nickname =
     author.nickname && author.nickname !== author.name
       ? ` <span class="p-nickname" dir="auto">@${t(author.nickname)}</span>`
       : "";
+  const body = ap
+    ? apBody(ap)
+    : `<p class="federation-entry-text e-content" dir="auto">${linkify(entry.text)}</p>`;
   return `<li class="federation-entry h-entry" data-source="${source.kind}">
-<div class="federation-entry-author p-author h-card">${avatar(author.avatar, 48, "u-photo")}${link(author.profileUrl, author.name, "u-url p-name")}${nickname}</div>
-<p class="federation-entry-text e-content" dir="auto">${linkify(entry.text)}</p>
-<p class="federation-entry-meta">${permalink} · <span class="federation-entry-source">${via}</span></p>
+${ap ? boostLine(ap) : ""}<div class="federation-entry-author p-author h-card">${avatar(author.avatar, 48, "u-photo")}${link(author.profileUrl, author.name, "u-url p-name")}${nickname}</div>
+${body}
+<p class="federation-entry-meta">${permalink}${edited} · <span class="federation-entry-source">${via}</span></p>
 </li>`;
 }
 
@@ -112,10 +158,13 @@ function profileItem(p: FollowedProfile): string {
   const details = [
     p.fullname && p.nickname ? `<span class="p-nickname" dir="auto">@${t(p.nickname)}</span>` : "",
     p.location ? `<span class="p-locality" dir="auto">${t(p.location)}</span>` : "",
-    `following since <time datetime="${e(p.since)}">${t(p.since.slice(0, 10))}</time>`,
+    `${p.pending ? "requested" : "following since"} <time datetime="${e(p.since)}">${t(p.since.slice(0, 10))}</time>`,
   ].filter(Boolean);
+  const pending = p.pending
+    ? ` <span class="federation-followed-pending">(request pending)</span>`
+    : "";
   return `<li class="federation-followed h-card">${avatar(p.avatar, 48, "u-photo")}
-${link(p.profileUrl, p.fullname || p.nickname, "u-url p-name")}
+${link(p.profileUrl, p.fullname || p.nickname, "u-url p-name")}${pending}
 ${p.bio ? `<p class="p-note" dir="auto">${t(p.bio)}</p>` : ""}
 <p class="federation-followed-meta">${details.join(" · ")}</p>
 </li>`;
@@ -161,6 +210,9 @@ li.federation-entry p,li.federation-followed p{margin:.2rem 0}
 .federation-entry .u-photo,.federation-followed .u-photo{position:absolute;left:0;top:.8rem;border-radius:6px}
 .federation-entry-meta,.p-nickname,.federation-followed-meta{color:#666;font-size:.9em}
 .federation-entry-text{overflow-wrap:anywhere}
+.federation-entry-text .invisible{display:none}
+.federation-entry-text .ellipsis::after{content:"…"}
+.federation-entry-attachments img{max-width:100%;height:auto}
 .federation-pagination{display:flex;justify-content:space-between;margin-top:1rem}
 </style>
 </head>

@@ -6,7 +6,12 @@ import { addTemplateFormat } from "../templates.js";
 import { pullFeeds } from "./feeds.js";
 import { type PageLinks, renderFollowing, renderTimeline, standalonePage } from "./html.js";
 import { readInbox } from "./inbox.js";
-import { type FederationTimeline, mergeTimeline } from "./timeline.js";
+import {
+  type ApEntry,
+  type FederationTimeline,
+  mergeTimeline,
+  type TimelineAuthor,
+} from "./timeline.js";
 
 /** The global data name templates read the timeline from. */
 export const TIMELINE_DATA = "federationTimeline";
@@ -59,16 +64,18 @@ export class TimelineSource {
 /**
  * The timeline with its text fields (not its URLs) cleaned of bidi controls and control
  * characters, so a site's own templates reading `federationTimeline` get clean text too;
- * html.ts cleans again as it renders, whatever it is given.
+ * html.ts cleans again as it renders, whatever it is given. (An ActivityPub post's HTML
+ * was cleaned with the rest of it when its entry was made: timeline.ts.)
  */
 export function cleanTimeline(t: FederationTimeline): FederationTimeline {
   return {
     entries: t.entries.map((x) => ({
       ...x,
       source: { ...x.source, name: clean(x.source.name) },
-      author: { ...x.author, name: clean(x.author.name), nickname: clean(x.author.nickname) },
+      author: cleanAuthor(x.author),
       text: clean(x.text),
       unlinkedUrl: x.unlinkedUrl === null ? null : clean(x.unlinkedUrl),
+      ...(x.activitypub ? { activitypub: cleanApEntry(x.activitypub) } : {}),
     })),
     following: t.following.map((p) => ({
       ...p,
@@ -78,6 +85,23 @@ export function cleanTimeline(t: FederationTimeline): FederationTimeline {
       location: clean(p.location),
     })),
     feeds: t.feeds.map((f) => ({ ...f, name: clean(f.name) })),
+  };
+}
+
+function cleanAuthor(a: TimelineAuthor): TimelineAuthor {
+  return { ...a, name: clean(a.name), nickname: clean(a.nickname) };
+}
+
+function cleanApEntry(ap: ApEntry): ApEntry {
+  return {
+    ...ap,
+    contentWarning: ap.contentWarning === null ? null : clean(ap.contentWarning),
+    boostedBy: ap.boostedBy ? cleanAuthor(ap.boostedBy) : null,
+    attachments: ap.attachments.map((a) => ({
+      ...a,
+      mediaType: clean(a.mediaType),
+      name: clean(a.name),
+    })),
   };
 }
 

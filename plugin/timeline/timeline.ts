@@ -1,16 +1,19 @@
 /** The timeline data templates see, merged from the inbox export and the pulled feeds. */
-import type { InboxExport } from "../../contract/inbox-export.js";
+import type { ApNoticeFields, InboxExport } from "../../contract/inbox-export.js";
+import { cleanRemoteText } from "../../contract/remote-text.js";
+import { htmlText, timelineHtml } from "./remote-html.js";
 
 /**
  * The timeline as templates see it (global data `federationTimeline`): notices from the
- * people the author follows over OMB and entries of pulled feeds, newest first. Every
- * string is plain text as received, unescaped: a template must escape it (Nunjucks with
- * autoescape, `{{ }}` in Liquid with `| escape`). Every URL is http(s) or null.
+ * people the author follows over OMB or ActivityPub and entries of pulled feeds, newest
+ * first. Every string is plain text as received, unescaped: a template must escape it
+ * (Nunjucks with autoescape, `{{ }}` in Liquid with `| escape`); the one exception is
+ * `activitypub.html`, sanitized HTML. Every URL is http(s) or null.
  */
 export interface FederationTimeline {
   /** Newest first. */
   entries: TimelineEntry[];
-  /** The people followed over OMB, oldest follow first. */
+  /** The people followed (OMB and ActivityPub), oldest follow first. */
   following: FollowedProfile[];
   /** The pulled feeds, in the order of the `feeds` option. */
   feeds: PulledFeed[];
@@ -19,16 +22,50 @@ export interface FederationTimeline {
 export interface TimelineEntry {
   /** The notice URI or the feed entry's id: unique within the timeline. */
   id: string;
-  /** Where it came from: an OMB service (named by its host) or a pulled feed (its name). */
-  source: { kind: "omb" | "feed"; name: string };
+  /**
+   * Where it came from: an OMB service or ActivityPub server (named by the followed
+   * account's host) or a pulled feed (its name).
+   */
+  source: { kind: "omb" | "activitypub" | "feed"; name: string };
+  /** For a boost, the original author (the booster is `activitypub.boostedBy`). */
   author: TimelineAuthor;
+  /** Plain text; for an ActivityPub notice, the text of its HTML. */
   text: string;
   /** The notice's or entry's page, when it is an http(s) URL. */
   url: string | null;
   /** The URL as received when it is not http(s): shown as text, never linked. */
   unlinkedUrl: string | null;
-  /** ISO 8601: when the notice arrived, or the entry's published date. Null if unknown. */
+  /**
+   * ISO 8601: when the notice arrived, or the entry's published date. Null if unknown.
+   * The timeline's order: an ActivityPub notice's own dates are the sender's word.
+   */
   date: string | null;
+  /** What only an ActivityPub notice has; absent on OMB notices and feed entries. */
+  activitypub?: ApEntry;
+}
+
+export interface ApEntry {
+  /** The content as HTML cut to Mastodon's allow-list, links http(s) only: output it unescaped. */
+  html: string;
+  /** The content warning, or null: the post is shown folded under it. */
+  contentWarning: string | null;
+  /** For a boost: the followed account that boosted the post, and when (ISO 8601 or null). */
+  boostedBy: TimelineAuthor | null;
+  boostedAt: string | null;
+  /** ISO 8601, as the sender gave them; null if absent or not a date. */
+  published: string | null;
+  /** When it was last edited; null if never. */
+  updated: string | null;
+  /** Only those with an http(s) URL. */
+  attachments: TimelineAttachment[];
+}
+
+export interface TimelineAttachment {
+  /** http(s). */
+  url: string;
+  mediaType: string;
+  /** Alt text; "" when the author wrote none. */
+  name: string;
 }
 
 export interface TimelineAuthor {
@@ -41,6 +78,9 @@ export interface TimelineAuthor {
 
 export interface FollowedProfile {
   uri: string;
+  protocol: "omb" | "activitypub";
+  /** An ActivityPub follow request the account has not accepted yet. */
+  pending: boolean;
   nickname: string;
   fullname: string;
   bio: string;
@@ -85,6 +125,8 @@ export function followedProfile(f: InboxExport["following"][number]): FollowedPr
   const p = f.profile;
   return {
     uri: f.uri,
+    protocol: f.protocol ?? "omb",
+    pending: f.pending ?? false,
     nickname: p.nickname,
     fullname: p.fullname,
     bio: p.bio,
@@ -99,25 +141,67 @@ export function followedProfile(f: InboxExport["following"][number]): FollowedPr
 
 /** The inbox's notices as timeline entries, each with its author's latest profile. */
 export function inboxEntries(inbox: InboxExport): TimelineEntry[] {
-  const authors = new Map(inbox.following.map((f) => [f.uri, followedProfile(f)]));
+  const followed = new Map(inbox.following.map((f) => [f.uri, followedProfile(f)]));
   return inbox.inbox.map((n) => {
-    const author = authors.get(n.listeneeUri);
+    const profile = followed.get(n.listeneeUri);
     // An author no longer followed keeps their notices, named by their identifier.
-    const profileUrl = author?.profileUrl ?? httpUrl(n.listeneeUri);
-    return {
+    const profileUrl = profile?.profileUrl ?? httpUrl(n.listeneeUri);
+    const common = {
       id: n.uri,
-      source: { kind: "omb", name: hostOf(profileUrl) ?? "OMB" },
-      author: {
-        name: author ? author.fullname || author.nickname : n.listeneeUri,
-        nickname: author?.nickname ?? "",
-        profileUrl,
-        avatar: author?.avatar ?? null,
-      },
-      text: n.content,
       ...linkOrText(n.url || n.uri),
       date: validDate(n.receivedAt),
     };
+    if (n.activitypub) {
+      const source = { kind: "activitypub" as const, name: hostOf(profileUrl) ?? "ActivityPub" };
+      return { ...common, source, ...apNotice(n.content, n.activitypub) };
+    }
+    return {
+      ...common,
+      source: { kind: "omb", name: hostOf(profileUrl) ?? "OMB" },
+      author: {
+        name: profile ? profile.fullname || profile.nickname : n.listeneeUri,
+        nickname: profile?.nickname ?? "",
+        profileUrl,
+        avatar: profile?.avatar ?? null,
+      },
+      text: n.content,
+    };
   });
+}
+
+/** An ActivityPub account as a notice names it; its handle without a leading "@". */
+function apAuthor(actor: ApNoticeFields["author"]): TimelineAuthor {
+  const nickname = (actor.handle ?? "").replace(/^@/, "");
+  return {
+    name: actor.name || nickname || actor.id,
+    nickname,
+    profileUrl: httpUrl(actor.url) ?? httpUrl(actor.id),
+    avatar: httpUrl(actor.icon),
+  };
+}
+
+/** The parts of an entry only an ActivityPub notice gives, its HTML sanitized once more. */
+function apNotice(
+  content: string,
+  ap: ApNoticeFields,
+): Pick<TimelineEntry, "author" | "text" | "activitypub"> {
+  const html = timelineHtml(content);
+  return {
+    author: apAuthor(ap.author),
+    text: htmlText(html),
+    activitypub: {
+      html,
+      contentWarning: cleanRemoteText(ap.summary ?? "").trim() || null,
+      boostedBy: ap.boostedBy ? apAuthor(ap.boostedBy) : null,
+      boostedAt: validDate(ap.boostedAt),
+      published: validDate(ap.published),
+      updated: validDate(ap.updated),
+      attachments: ap.attachments.flatMap((a) => {
+        const url = httpUrl(a.url);
+        return url ? [{ url, mediaType: a.mediaType, name: a.name ?? "" }] : [];
+      }),
+    },
+  };
 }
 
 function validDate(value: string | null | undefined): string | null {
