@@ -147,6 +147,8 @@ export async function onUpdate(deps: ContentDeps, ictx: Ictx, update: Update): P
   if (!note) return;
   const reply = await deps.interactions.reply(note.id);
   if (reply) {
+    // Only its author edits a reply (the note said so too: remoteNote checked attributedTo).
+    if (reply.author.id !== actorId) return;
     await deps.interactions.saveReply({
       ...reply,
       content: note.content,
