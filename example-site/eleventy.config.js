@@ -35,6 +35,8 @@ export default function (eleventyConfig) {
     },
     // The inbox.json the sidecar (example-site/federation.json) writes beside its data file.
     inbox: { file: env.INBOX_FILE || fromCwd("federation-data/inbox.json") },
+    // Replies, likes and boosts, from the interactions.json it writes beside the inbox.
+    interactions: { file: env.INTERACTIONS_FILE || fromCwd("federation-data/interactions.json") },
     timeline: { layout: "base.njk", perPage: 10 },
   });
 

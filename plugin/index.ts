@@ -1,4 +1,4 @@
-/** The Eleventy plugin: outputs, timeline, discovery tags (Yadis, ActivityPub), shortcodes and deploy hook; the package's exports. */
+/** The Eleventy plugin: outputs, timeline, interactions, discovery tags (Yadis, ActivityPub), shortcodes and deploy hook; the package's exports. */
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
 import {
   activityPubHeadTags,
@@ -9,6 +9,8 @@ import {
 import type { BuildEvent, EleventyConfig } from "./eleventy-types.js";
 import { renderHCard } from "./hcard.js";
 import { notifyDeployHook } from "./hook.js";
+import { InteractionsSource } from "./interactions/data.js";
+import { addInteractions } from "./interactions/shortcodes.js";
 import { resolveOptions } from "./options.js";
 import { absoluteUrl, PostIndex } from "./posts.js";
 import { ShortLinkPages } from "./short-link-pages.js";
@@ -44,6 +46,8 @@ export default function eleventyFederation(
   let homePageTagged = false;
   // The inbox and the feeds are read once per build, by whichever template asks first.
   const timeline = new TimelineSource(options, warn);
+  // The interactions export too, on eleventy.before, before any page asks (addInteractions).
+  const interactions = new InteractionsSource(options, warn);
   const shortLinkPages = new ShortLinkPages();
   eleventyConfig.on("eleventy.before", (event) => {
     index = new PostIndex(options, warn);
@@ -54,6 +58,7 @@ export default function eleventyFederation(
 
   addOutputs(eleventyConfig, options, () => index, shortLinkPages);
   addTimeline(eleventyConfig, options, timeline);
+  addInteractions(eleventyConfig, options, interactions);
   addWidgetStylesheet(eleventyConfig, options);
   const discovery = options.activitypub ? apDiscovery(options) : null;
   if (discovery) addActivityPubOutputs(eleventyConfig, discovery, warn);
@@ -109,6 +114,11 @@ export default function eleventyFederation(
 Object.defineProperty(eleventyFederation, "eleventyPackage", { value: "eleventy-federation" });
 Object.defineProperty(eleventyFederation, "eleventyPluginOptions", { value: { unique: true } });
 
+export type {
+  ExportedReply,
+  PostInteractions,
+  RemoteActor,
+} from "../contract/interactions-export.js";
 export {
   activityPubHeadTags,
   staticHostMeta,
@@ -116,6 +126,10 @@ export {
   staticWebfinger,
 } from "./activitypub-discovery.js";
 export { renderHCard } from "./hcard.js";
+export { BUTTONS_SCRIPT_PATH } from "./interactions/buttons-script.js";
+export { type FederationInteractions, INTERACTIONS_DATA } from "./interactions/data.js";
+export { countsText, renderCounts, renderReplies } from "./interactions/html.js";
+export { InteractionsReadError } from "./interactions/read.js";
 export { buildManifest, manifestProfile } from "./manifest.js";
 export {
   DEFAULT_OPTIONS,

@@ -155,3 +155,60 @@ export function problemsOf(error: z.ZodError): Problem[] {
         : [problem(optionName(i.path) || "(options)", i.message)],
     );
 }
+
+/** An absolute http(s) URL without user name or password. */
+/** An absolute http(s) URL without credentials. */
+export function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const u = new URL(value);
+  return (u.protocol === "http:" || u.protocol === "https:") && u.username === "" && !u.password;
+}
+
+/** What an export option is called and where the sidecar keeps that export. */
+export interface ExportOptionNames {
+  /** The option: "interactions". */
+  option: string;
+  /** The export's file beside the sidecar's data file: "interactions.json". */
+  fileName: string;
+  /** Its path on the sidecar: "/admin/interactions.json". */
+  endpointPath: string;
+}
+
+/**
+ * An option naming where the build reads one of the sidecar's exports (plugin/export-reader.ts):
+ * `{ file }`, its file beside the sidecar's data file, or `{ url: true | "<url>", secretEnv? }`,
+ * the sidecar's signed endpoint. Exactly one of file and url.
+ */
+export function exportSource({ option, fileName, endpointPath }: ExportOptionNames) {
+  const urlMessage = "must be true or an absolute http(s) URL";
+  const urlFix = `write true for <sidecarUrl>${endpointPath}, or the whole URL`;
+  return options(
+    {
+      file: nonBlank(
+        `must be the path of the sidecar's ${fileName}`,
+        `give the path, relative to where Eleventy runs, e.g. "federation-data/${fileName}"`,
+      ).optional(),
+      url: z
+        .union(
+          [
+            z.boolean(),
+            ruled(z.string(), [{ holds: isHttpUrl, message: urlMessage, fix: urlFix }]),
+          ],
+          { error: says(urlMessage, urlFix) },
+        )
+        .optional(),
+      secretEnv: envName.optional(),
+    },
+    `write ${option}: { file: "federation-data/${fileName}" } or ${option}: { url: true }`,
+  ).superRefine((v, ctx) => {
+    const hasFile = v.file !== undefined;
+    if (hasFile !== (v.url !== undefined && v.url !== false)) return;
+    ctx.addIssue({
+      code: "custom",
+      message: said(
+        hasFile ? "has both file and url" : "needs file or url",
+        "use file when the build runs beside the sidecar, url (true) when it runs elsewhere",
+      ),
+    });
+  });
+}

@@ -1,5 +1,9 @@
 /** The plugin's options as a zod schema: every rule a value must meet, each with the message and fix a user sees. */
 import { z } from "zod";
+import {
+  INTERACTIONS_EXPORT_FILE,
+  INTERACTIONS_JSON_PATH,
+} from "../contract/interactions-export.js";
 import { NoticeTemplateError, parseNoticeTemplate } from "../protocol/omb/notice-text.js";
 import {
   isValidUri,
@@ -14,6 +18,7 @@ import {
   boolean,
   bytes,
   envName,
+  exportSource,
   nonBlank,
   options,
   pagePath,
@@ -176,6 +181,13 @@ export const optionsSchema = options(
       .nullable()
       .optional(),
     ...timelineShape,
+    interactions: exportSource({
+      option: "interactions",
+      fileName: INTERACTIONS_EXPORT_FILE,
+      endpointPath: INTERACTIONS_JSON_PATH,
+    })
+      .nullable()
+      .optional(),
     widgets: widgetsSchema.optional(),
   },
   "pass { siteUrl, sidecarUrl, profile: { nickname } } as the second argument of addPlugin",

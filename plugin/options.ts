@@ -1,9 +1,11 @@
 /** Every option of the plugin with its documented default, and the resolved options the build uses. */
 import { DEFAULT_HOOK_SECRET_ENV } from "../contract/hook-client.js";
+import { INTERACTIONS_JSON_PATH } from "../contract/interactions-export.js";
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
 import { DEFAULT_LICENSE } from "../protocol/omb/constants.js";
 import { DEFAULT_NOTICE_TEMPLATE } from "../protocol/omb/notice-text.js";
 import { OmbValidationError, validateProfile } from "../protocol/omb/validate.js";
+import { type ExportSource, type ExportSourceInput, resolveExportSource } from "./export-reader.js";
 import { type Problem, problemsOf } from "./option-rules.js";
 import { optionsSchema } from "./options-schema.js";
 import {
@@ -110,6 +112,20 @@ export const DEFAULT_OPTIONS = {
     followingPath: "/following/",
     layout: null as string | null,
   },
+  /**
+   * What the fediverse did with the posts: replies the owner approved, likes and boosts,
+   * read once per build and given to templates as `federationInteractions` and through the
+   * `federationReplies`, `federationCounts` and `federationButtons` shortcodes (the buttons
+   * load `/federation/interactions.js`, written by the build). Either
+   * `{ file: "federation-data/interactions.json" }`: the `interactions.json` the sidecar writes
+   * beside its data file (path relative to where Eleventy runs), for a build on the sidecar's
+   * machine; a missing file shows no interactions and warns (unless its folder is missing too).
+   * Or `{ url: true, secretEnv }`: GET `<sidecarUrl>/admin/interactions.json` (or the URL
+   * given), signed with the hook secret read from the variable named by `secretEnv` (default
+   * FEDERATION_HOOK_SECRET). null = none: the shortcodes render nothing, nothing is read and
+   * nothing warns.
+   */
+  interactions: null as ExportSourceInput | null,
   /** The profile card and subscribe form (the shortcodes): see docs/widgets.md. */
   widgets: {
     /**
@@ -139,6 +155,8 @@ export interface ResolvedOptions extends ResolvedTimelineOptions {
   activitypub: boolean;
   openid: { server: string; delegate: string } | null;
   hook: { url: string; secretEnv: string } | null;
+  /** Where the build reads the interactions export; null = none. */
+  interactions: ExportSource | null;
   widgets: ResolvedWidgetOptions;
 }
 
@@ -190,6 +208,7 @@ export function resolveOptions(user: unknown): ResolvedOptions {
         }
       : null,
     ...resolveTimelineOptions(u, sidecarUrl, DEFAULT_OPTIONS),
+    interactions: resolveExportSource(u.interactions, sidecarUrl, INTERACTIONS_JSON_PATH),
     widgets: resolveWidgetOptions(u.widgets, DEFAULT_OPTIONS.widgets),
   };
 }

@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { callDeployHook, type DeployHookAnswer } from "../contract/hook-client.js";
 import { INBOX_EXPORT_FILE } from "../contract/inbox-export.js";
+import { INTERACTIONS_EXPORT_FILE } from "../contract/interactions-export.js";
 import { sidecarEndpointUrl } from "../contract/public-paths.js";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -34,7 +35,7 @@ export interface SiteInstance {
   name: string;
   author: Author;
   port: number;
-  /** `http://localhost:<port>/`: the site, its identity and its sidecar, one process. */
+  /** `http://<host>:<port>/`: the site, its identity and its sidecar, one process. */
   url: string;
   /** A copy of the example's sources (posts can be added here). */
   sourceDir: string;
@@ -72,6 +73,8 @@ export async function prepareInstance(opts: {
   root: string;
   name: string;
   port: number;
+  /** The URL's host: `localhost` unless given (`127.0.0.1` for handles typed with the address). */
+  host?: string;
   author: Author;
   hookSecret: string;
   ownerPasswordHash?: string;
@@ -88,7 +91,7 @@ export async function prepareInstance(opts: {
     recursive: true,
     filter: (src) => !NOT_SOURCES.has(path.relative(EXAMPLE, src).split(path.sep)[0] ?? ""),
   });
-  const url = `http://localhost:${opts.port}/`;
+  const url = `http://${opts.host ?? "localhost"}:${opts.port}/`;
   const configFile = path.join(dataDir, "sidecar.json");
   await writeFile(
     configFile,
@@ -118,6 +121,7 @@ export async function prepareInstance(opts: {
     SITE_BIO: opts.author.bio,
     SITE_TITLE: opts.author.title,
     INBOX_FILE: inboxFile,
+    INTERACTIONS_FILE: path.join(dataDir, INTERACTIONS_EXPORT_FILE),
     FEDERATION_HOOK_SECRET: opts.hookSecret,
   };
   if (opts.ownerPasswordHash) env.FEDERATION_OWNER_PASSWORD_HASH = opts.ownerPasswordHash;
@@ -212,18 +216,30 @@ export function syncSite(site: SiteInstance): Promise<DeployHookAnswer> {
   });
 }
 
-/** Writes a new post into the instance's sources (the next build publishes it). */
+/**
+ * Writes a new post into the instance's sources (the next build publishes it); with
+ * `inReplyTo` (a post's page or object URL) it answers that post.
+ */
 export async function addPost(
   site: SiteInstance,
-  post: { slug: string; title: string; body: string; date?: Date },
+  post: { slug: string; title: string; body: string; date?: Date; inReplyTo?: string },
 ): Promise<string> {
   const file = path.join(site.sourceDir, "posts", `${post.slug}.md`);
   const date = (post.date ?? new Date()).toISOString();
+  const reply = post.inReplyTo ? `inReplyTo: ${JSON.stringify(post.inReplyTo)}\n` : "";
   await writeFile(
     file,
-    `---\ntitle: ${JSON.stringify(post.title)}\ndate: ${date}\n---\n${post.body}\n`,
+    `---\ntitle: ${JSON.stringify(post.title)}\ndate: ${date}\n${reply}---\n${post.body}\n`,
   );
   return file;
+}
+
+/**
+ * Where the instance's sidecar exports approved replies, likes and boosts (beside its data
+ * file); the example's config reads it from INTERACTIONS_FILE.
+ */
+export function interactionsFile(site: SiteInstance): string {
+  return path.join(site.dataDir, INTERACTIONS_EXPORT_FILE);
 }
 
 export interface RunningSidecar {

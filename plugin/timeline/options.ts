@@ -1,10 +1,11 @@
 /** The timeline's options: their schema, and their resolved form with defaults. */
 
 import { z } from "zod";
-import { DEFAULT_HOOK_SECRET_ENV } from "../../contract/hook-client.js";
-import { INBOX_JSON_PATH } from "../../contract/inbox-export.js";
+import { INBOX_EXPORT_FILE, INBOX_JSON_PATH } from "../../contract/inbox-export.js";
+import { type ExportSource, resolveExportSource } from "../export-reader.js";
 import {
-  envName,
+  exportSource,
+  isHttpUrl,
   nonBlank,
   options,
   pagePath,
@@ -23,9 +24,7 @@ import {
  */
 
 /** Where the build reads the inbox from: the sidecar's `inbox.json`, or its signed endpoint. */
-export type InboxSource =
-  | { kind: "file"; path: string }
-  | { kind: "url"; url: string; secretEnv: string };
+export type InboxSource = ExportSource;
 
 export interface ResolvedFeed {
   url: string;
@@ -64,39 +63,10 @@ const MAX_PER_PAGE = 1000;
 const httpUrl = (message: string, fix: string) =>
   ruled(z.string({ error: says(message, fix) }), [{ holds: isHttpUrl, message, fix }]);
 
-function isHttpUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const u = new URL(value);
-  return (u.protocol === "http:" || u.protocol === "https:") && u.username === "" && !u.password;
-}
-
-const inboxUrlMessage = "must be true or an absolute http(s) URL";
-const inboxUrlFix = `write true for <sidecarUrl>${INBOX_JSON_PATH}, or the whole URL`;
-
-const inbox = options(
-  {
-    file: nonBlank(
-      "must be the path of the sidecar's inbox.json",
-      'give the path, relative to where Eleventy runs, e.g. "federation-data/inbox.json"',
-    ).optional(),
-    url: z
-      .union([z.boolean(), httpUrl(inboxUrlMessage, inboxUrlFix)], {
-        error: says(inboxUrlMessage, inboxUrlFix),
-      })
-      .optional(),
-    secretEnv: envName.optional(),
-  },
-  'write inbox: { file: "federation-data/inbox.json" } or inbox: { url: true }',
-).superRefine((v, ctx) => {
-  const hasFile = v.file !== undefined;
-  if (hasFile !== (v.url !== undefined && v.url !== false)) return;
-  ctx.addIssue({
-    code: "custom",
-    message: said(
-      hasFile ? "has both file and url" : "needs file or url",
-      "use file when the build runs beside the sidecar, url (true) when it runs elsewhere",
-    ),
-  });
+const inbox = exportSource({
+  option: "inbox",
+  fileName: INBOX_EXPORT_FILE,
+  endpointPath: INBOX_JSON_PATH,
 });
 
 const feed = options(
@@ -172,20 +142,8 @@ export function resolveTimelineOptions(
   defaults: TimelineDefaults,
 ): ResolvedTimelineOptions {
   const { inbox, feeds = [], timeline: pages = {} } = input;
-  let source: InboxSource | null = null;
-  if (inbox?.file !== undefined) source = { kind: "file", path: inbox.file };
-  else if (inbox?.url) {
-    source = {
-      kind: "url",
-      url:
-        typeof inbox.url === "string"
-          ? inbox.url
-          : sidecarUrl.replace(/\/+$/, "") + INBOX_JSON_PATH,
-      secretEnv: inbox.secretEnv ?? DEFAULT_HOOK_SECRET_ENV,
-    };
-  }
   return {
-    inbox: source,
+    inbox: resolveExportSource(inbox, sidecarUrl, INBOX_JSON_PATH),
     feeds: feeds.map((f) => ({
       url: f.url,
       name: f.name?.trim() || null,

@@ -27,6 +27,7 @@ import {
 } from "../../scripts/demo-sites.js";
 import { hashPassword } from "../../sidecar/auth/password.js";
 import { assertChromium, launchBrowser, type TestBrowser } from "./browser.js";
+import { poll, steps } from "./flow.js";
 
 const B_PASSWORD = `b-owner-${randomBytes(6).toString("hex")}`;
 
@@ -35,22 +36,6 @@ let a: SiteInstance;
 let b: SiteInstance;
 const sidecars: RunningSidecar[] = [];
 let browser: TestBrowser | null = null;
-
-/** Polls `check` until it returns a value (not undefined), at most `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function inboxUris(site: SiteInstance): Promise<string[]> {
   try {
@@ -115,39 +100,23 @@ before(async () => {
   browser = await launchBrowser({ shotsDir: process.env.E2E_SHOTS_DIR });
 });
 
-/** The first step that failed: later steps depend on it and are not run. */
-let failedStep: string | null = null;
+/** Later steps depend on earlier ones: after a failure they are not run. */
+const flow = steps(
+  () => browser,
+  () => sidecars.map((s, i): [string, RunningSidecar] => [i ? "B" : "A", s]),
+);
 
 after(async () => {
   await browser?.close();
   await Promise.all(sidecars.map((s) => s.stop()));
   if (root) await rm(root, { recursive: true, force: true });
   // Screenshots are kept when something failed (or when asked for with E2E_SHOTS_DIR).
-  if (browser && !failedStep && !process.env.E2E_SHOTS_DIR)
+  if (browser && !flow.failed() && !process.env.E2E_SHOTS_DIR)
     await rm(browser.shotsDir, { recursive: true, force: true });
 });
 
 describe("two sites federating through their pages", { timeout: 120_000 }, () => {
-  /** Runs one step; on failure saves a screenshot and adds the step, the page and the logs. */
-  async function run(name: string, body: (t: TestBrowser) => Promise<void>): Promise<void> {
-    const t = browser;
-    assert.ok(t, "the browser did not start");
-    if (failedStep) assert.fail(`not run: the step "${failedStep}" failed`);
-    try {
-      await body(t);
-    } catch (err) {
-      failedStep = name;
-      const shot = await t
-        .shot(`FAILED-${name.replace(/\W+/g, "-")}`)
-        .catch(() => "(no screenshot)");
-      const logs = sidecars.map(
-        (s, i) => `--- sidecar ${i ? "B" : "A"} log (tail):\n${s.log().slice(-2500)}`,
-      );
-      (err as Error).message +=
-        `\n[step: ${name}; page ${t.page.url()}; screenshot ${shot}]\n${logs.join("\n")}`;
-      throw err;
-    }
-  }
+  const run = flow.run;
 
   it("B subscribes to A through A's form, logging in to approve on B's authorize page", () =>
     run("subscribe", async ({ page, shot }) => {
@@ -189,7 +158,7 @@ describe("two sites federating through their pages", { timeout: 120_000 }, () =>
       const sync = await syncSite(a);
       assert.equal(sync.result.newNotices, 1, JSON.stringify(sync.result));
       const postUrl = `${a.url}posts/first-federated-post/`;
-      await waitFor("the notice in B's inbox.json", 15_000, async () =>
+      await poll("the notice in B's inbox.json", { timeoutMs: 15_000 }, async () =>
         (await inboxUris(b)).includes(postUrl) ? true : undefined,
       );
       await buildSite(b);
@@ -236,7 +205,7 @@ describe("two sites federating through their pages", { timeout: 120_000 }, () =>
       await buildSite(a);
       const sync = await syncSite(a);
       assert.equal(sync.result.newNotices, 1, JSON.stringify(sync.result));
-      await waitFor("A to drop B after the 403", 20_000, async () =>
+      await poll("A to drop B after the 403", { timeoutMs: 20_000 }, async () =>
         (await subscribersOf(a)).length === 0 ? true : undefined,
       );
       const status = JSON.parse(await federationCli(a, ["status", "--json"])) as {
