@@ -39,7 +39,7 @@ after(async () => {
   await Promise.all([instance?.close(), sidecar?.close(), apOff?.close()]);
 });
 
-async function post(on: ApSidecar, profileUrl: string) {
+async function post(on: ApSidecar, profileUrl: string, extra: Record<string, string> = {}) {
   const res = await fetch(new URL("omb/subscribe", on.url), {
     method: "POST",
     redirect: "manual",
@@ -47,7 +47,7 @@ async function post(on: ApSidecar, profileUrl: string) {
       "content-type": "application/x-www-form-urlencoded",
       origin: new URL(on.url).origin,
     },
-    body: new URLSearchParams({ profile_url: profileUrl, nickname: "ann" }).toString(),
+    body: new URLSearchParams({ profile_url: profileUrl, nickname: "ann", ...extra }).toString(),
     signal: AbortSignal.timeout(15_000),
   });
   return { status: res.status, location: res.headers.get("location"), body: await res.text() };
@@ -61,6 +61,26 @@ function assertAdvice(body: string) {
 }
 
 describe("the subscribe form given a handle", () => {
+  it("a post's Reply, Like or Boost button (uri: the post's object id) goes to the instance's page for that post", async () => {
+    const actor = apUrl(sidecar.config.publicUrl, "actor", { identifier: "ann" });
+    const postId = apUrl(sidecar.config.publicUrl, "post", {
+      id: "0123456789abcdef0123456789abcdef",
+    });
+    const form = instance.url("/authorize_interaction");
+    const a = await post(sidecar, `@bob@127.0.0.1:${instance.port}`, { uri: postId });
+    assert.equal(a.status, 303, a.body);
+    assert.equal(a.location, `${form}?uri=${encodeURIComponent(postId)}`);
+    // Anything but one of our post ids is ignored: the instance is handed our actor.
+    for (const uri of [
+      "https://evil.example/x",
+      `${postId}/../../users/x`,
+      "javascript:alert(1)",
+    ]) {
+      const b = await post(sidecar, `@bob@127.0.0.1:${instance.port}`, { uri });
+      assert.equal(b.location, `${form}?uri=${encodeURIComponent(actor)}`, uri);
+    }
+  });
+
   it("sends @bob@instance to the instance's remote-follow page with our actor URL", async () => {
     const actor = apUrl(sidecar.config.publicUrl, "actor", { identifier: "ann" });
     for (const handle of [

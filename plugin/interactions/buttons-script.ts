@@ -13,8 +13,8 @@ export const HANDLE_STORAGE_KEY = "eleventy-federation.handle";
 /**
  * The script: no dependencies, nothing sent anywhere but to the visitor's own instance.
  * Each form (renderButtons) carries the post's object id and the site's actor in data
- * attributes; the script shows its Reply, Like and Boost buttons (hidden without it), fills
- * in the handle typed last time, and on a click asks the visitor's instance by WebFinger
+ * attributes; every button submits the form (so it works without the script). The script
+ * fills in the handle typed last time, and on a press asks the visitor's instance by WebFinger
  * (Mastodon answers with CORS `*`) for its OStatus subscribe template, filled with the
  * post's object id (Follow: the actor). Without one, Reply, Like and Boost go to
  * `authorize_interaction?uri=` (Mastodon's page), and Follow submits the form to the sidecar,
@@ -77,8 +77,6 @@ export const BUTTONS_SCRIPT = `/* eleventy-federation: the Reply, Like, Boost an
     var status = form.querySelector(".federation-buttons-status");
     if (!input) return;
     if (!input.value) input.value = remembered();
-    var hidden = form.querySelectorAll("button[data-federation-action][hidden]");
-    for (var i = 0; i < hidden.length; i++) hidden[i].hidden = false;
     var busy = false;
     function say(text) { if (status) status.textContent = text; }
 
@@ -103,15 +101,11 @@ export const BUTTONS_SCRIPT = `/* eleventy-federation: the Reply, Like, Boost an
       });
     }
 
+    // Every button submits (so the form works without this script); Enter means Follow.
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      go("follow");
-    });
-    form.addEventListener("click", function (event) {
-      var button = event.target && event.target.closest ? event.target.closest("button[data-federation-action]") : null;
-      if (!button || button.type === "submit") return;
-      event.preventDefault();
-      go(button.getAttribute("data-federation-action"));
+      var button = event.submitter;
+      go((button && button.getAttribute("data-federation-action")) || "follow");
     });
   }
 

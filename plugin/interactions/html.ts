@@ -147,13 +147,15 @@ export interface ButtonsTarget {
  * The `federationButtons` shortcode: a form where visitors type their handle once and press
  * Reply, Like, Boost or Follow, which takes them to their own instance's page for the post (or
  * for the site's account). Without JavaScript the form posts the handle to the sidecar's
- * subscribe endpoint (`profile_url`, as the subscribe form does), which follows the site
- * from it; Reply, Like and Boost stay hidden and a note says how to find the post instead.
+ * subscribe endpoint (`profile_url`, as the subscribe form does, with `uri` the post's id
+ * for Reply, Like and Boost), which finds the visitor's instance and sends them there.
  * No ids, so any number of forms may be on a page.
  */
 export function renderButtons(target: ButtonsTarget): string {
+  // Without JavaScript each button posts the form: Reply, Like and Boost with the post's id
+  // (the sidecar sends the visitor to their instance's page for it), Follow without.
   const action = (name: string, label: string) =>
-    `<button class="federation-button" type="button" data-federation-action="${name}" hidden>${label}</button>`;
+    `<button class="federation-button" type="submit" name="uri" value="${e(target.objectId)}" data-federation-action="${name}">${label}</button>`;
   return `<form class="federation-buttons" method="post" action="${e(target.subscribeUrl)}" data-federation-buttons data-federation-object="${e(target.objectId)}" data-federation-actor="${e(target.actorUrl)}">
 <input type="hidden" name="nickname" value="${e(target.nickname)}">
 <label class="federation-buttons-label"><span class="federation-buttons-prompt">Your fediverse handle</span>
@@ -161,7 +163,6 @@ export function renderButtons(target: ButtonsTarget): string {
 </label>
 <span class="federation-buttons-actions">${action("reply", "Reply")}${action("like", "Like")}${action("boost", "Boost")}<button class="federation-button" type="submit" data-federation-action="follow">Follow</button></span>
 <p class="federation-buttons-status" role="status" aria-live="polite"></p>
-<noscript><p class="federation-buttons-noscript">Follow works without JavaScript. To reply, like or boost, search your instance for this post's address: <code>${e(target.objectId)}</code></p></noscript>
 </form>
 <script src="${e(target.scriptSrc)}" defer></script>`;
 }

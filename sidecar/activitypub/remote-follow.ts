@@ -244,10 +244,28 @@ const PAGES: Record<RemoteFollowStep, [string, string, number]> = {
 };
 
 /**
- * The subscribe form given a handle: the URL to send the visitor to, or a PageError naming
- * what failed and how to follow anyway (search for our handle on their instance).
+ * One of the site's post object ids (what the Reply, Like and Boost buttons send as `uri`),
+ * else undefined: the visitor's instance is only ever handed our own actor or posts.
  */
-export async function remoteFollowRedirect(ctx: Context, input: string): Promise<string> {
+export function ownPostObject(
+  config: Pick<Context["config"], "publicUrl">,
+  uri: unknown,
+): string | undefined {
+  const prefix = apUrl(config.publicUrl, "post", { id: "" });
+  if (typeof uri !== "string" || !uri.startsWith(prefix) || !URL.canParse(uri)) return undefined;
+  return /^[0-9a-f]{32}$/.test(uri.slice(prefix.length)) ? uri : undefined;
+}
+
+/**
+ * The subscribe form given a handle: the URL to send the visitor to (their instance's page
+ * for our actor, or for `post`, one of our post object ids), or a PageError naming what
+ * failed and how to follow anyway (search for our handle on their instance).
+ */
+export async function remoteFollowRedirect(
+  ctx: Context,
+  input: string,
+  post?: string,
+): Promise<string> {
   const { config } = ctx;
   if (!config.activitypub.enabled) {
     throw new PageError(
@@ -274,7 +292,7 @@ export async function remoteFollowRedirect(ctx: Context, input: string): Promise
   }
   const actor = apUrl(config.publicUrl, "actor", { identifier: profile.nickname });
   try {
-    return await remoteFollowUrl(ctx.http, handle, actor, config);
+    return await remoteFollowUrl(ctx.http, handle, post ?? actor, config);
   } catch (e) {
     if (!(e instanceof RemoteFollowError)) throw e;
     ctx.log.info({ handle: `${handle.user}@${handle.host}`, step: e.step }, "remote follow failed");

@@ -5,7 +5,11 @@ import { OAUTH, OMB, OMB_VERSION } from "../../protocol/omb/constants.js";
 import { parseForm } from "../../protocol/omb/oauth.js";
 import { profileFromParams } from "../../protocol/omb/profile.js";
 import { isValidUri, OmbValidationError, validateProfile } from "../../protocol/omb/validate.js";
-import { looksLikeHandle, remoteFollowRedirect } from "../activitypub/remote-follow.js";
+import {
+  looksLikeHandle,
+  ownPostObject,
+  remoteFollowRedirect,
+} from "../activitypub/remote-follow.js";
 import { equalText } from "../auth/session.js";
 import type { Context } from "../context.js";
 import { notifyFollower } from "../interactions/notifications.js";
@@ -91,8 +95,10 @@ export function subscribeRoutes(ctx: Context): Router {
       const profileUrl = typeof raw === "string" ? raw.trim() : "";
       if (!isValidUri(profileUrl)) {
         if (!looksLikeHandle(profileUrl)) throw notAUrl(profileUrl);
-        // A fediverse handle: off to the visitor's instance to follow our actor there.
-        res.redirect(303, await remoteFollowRedirect(ctx, profileUrl));
+        // A fediverse handle: off to the visitor's instance to follow our actor there (or,
+        // from a post's Reply, Like or Boost button, to answer that post there).
+        const post = ownPostObject(config, req.body?.uri);
+        res.redirect(303, await remoteFollowRedirect(ctx, profileUrl, post));
         return;
       }
       // Each fetch is bounded on its own, but an attempt makes up to six: bound the sum too.
