@@ -3,6 +3,7 @@
  * destination's delivery state and last error, the instance's newest permanent failure;
  * then the follow requests waiting for the owner.
  */
+import { cleanRemoteText } from "../../contract/remote-text.js";
 import type { FollowRequest } from "../activitypub/follow-requests.js";
 import type { DestinationState } from "../delivery/status.js";
 import { remoteLink } from "../omb/provider-page.js";
@@ -49,7 +50,7 @@ function destinationTable(ds: DestinationState[], head: number): SafeHtml {
   if (ds.length === 0) return html``;
   const rows = ds.map(
     (d) =>
-      html`<tr data-destination="${d.key}"><td>${d.url}</td><td>${positionCell(d, head)}</td><td>${stateCell(d)}</td><td>${d.state === "retrying" ? when(d.retryAt) : ""}</td><td>${errorCell(d)}</td></tr>`,
+      html`<tr data-destination="${cleanRemoteText(d.key)}"><td>${d.url}</td><td>${positionCell(d, head)}</td><td>${stateCell(d)}</td><td>${d.state === "retrying" ? when(d.retryAt) : ""}</td><td>${errorCell(d)}</td></tr>`,
   );
   return html`<table class="destinations"><tr><th>Delivered to</th><th>Position in the log</th><th>State</th><th>Next attempt</th><th>Last error</th></tr>${rows}</table>`;
 }

@@ -8,7 +8,10 @@ import type { AskerEvidence } from "./provider-evidence.js";
  * `javascript:` URL stays active in an href, so anything else is not linked at all.
  */
 export function safeHref(url: string): string | undefined {
-  return /^https?:\/\/[^\s]+$/i.test(url) ? url : undefined;
+  if (!/^https?:\/\/[^\s]+$/i.test(url) || !URL.canParse(url)) return undefined;
+  // As the URL parser writes it: bidi and control characters (valid in an OMB query)
+  // percent-encoded, so no link's address can be shown reversed.
+  return new URL(url).href;
 }
 
 /** A link to a remote URL, or the plain text when it is not http(s). */
