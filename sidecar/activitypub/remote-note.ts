@@ -8,10 +8,11 @@ import { type Object as ApObject, isActor, PUBLIC_COLLECTION } from "@fedify/voc
 import type { Attachment } from "../../contract/inbox-export.js";
 import { cleanRemoteText } from "../../contract/remote-text.js";
 import { sanitizeRemoteHtml } from "../../protocol/activitypub/sanitize.js";
+import { truncateHtml } from "../../protocol/activitypub/truncate-html.js";
 import type { ActorSummary } from "../store/types.js";
 import { actorSummary, clip, hrefOf, safeUrl } from "./remote-actor.js";
 
-/** Longest content kept, in characters of sanitized HTML (Mastodon's own limit is 500 characters of text). */
+/** Longest content kept, in bytes of sanitized HTML (Mastodon's own limit is 500 characters of text). */
 export const MAX_REMOTE_CONTENT = 20_000;
 const MAX_ATTACHMENTS = 8;
 
@@ -75,7 +76,9 @@ export async function remoteNote(
     id,
     url: hrefOf(note.url) ?? id,
     author: await actorSummary(author),
-    content: clip(sanitizeRemoteHtml(note.content?.toString() ?? ""), MAX_REMOTE_CONTENT),
+    // Cut between elements, the open ones closed, with an ellipsis: never half a tag.
+    content: truncateHtml(sanitizeRemoteHtml(note.content?.toString() ?? ""), MAX_REMOTE_CONTENT)
+      .html,
     ...(summary ? { summary: clip(cleanRemoteText(summary), 1000) } : {}),
     ...(note.published ? { published: note.published.toString() } : {}),
     ...(note.updated ? { updated: note.updated.toString() } : {}),
