@@ -1,9 +1,11 @@
 /**
  * Build time with and without the plugin, on the same generated 10,000-post site, in one run.
- * Each round builds it plain, with the plugin, and with the plugin but `shortLinks: false`, in
- * a rotating order, each in a fresh process, on tmpfs when there is one. The ratio is
- * median(plugin) / median(plain) in wall time; CPU times (user + kernel, all threads, so
- * parallel GC counts too) are printed beside it. Target: ≤ 1.05.
+ * Each round builds it plain, with the plugin, with the plugin but `shortLinks: false`, and
+ * with the plugin rendering an interactions export (two replies, counts and the buttons on
+ * every other post), in a rotating order, each in a fresh process, on tmpfs when there is
+ * one. The ratio is median(plugin) / median(plain) in wall time; CPU times (user + kernel,
+ * all threads, so parallel GC counts too) are printed beside it, and the interactions' cost
+ * as median(plugin-interactions) / median(plugin). Target: ≤ 1.05.
  * Run: npm run bench:build [-- posts rounds]   (defaults 10000 and 5; capped at 20000 and 9)
  * The last line printed is `ratio: N`.
  */
@@ -32,8 +34,8 @@ const runner = fileURLToPath(new URL("./build-run.ts", import.meta.url));
 // working directory), so tsx is named by its resolved location, not by package name.
 const tsx = import.meta.resolve("tsx");
 
-type Mode = "plain" | "plugin" | "plugin-no-short-links";
-const MODES: readonly Mode[] = ["plain", "plugin", "plugin-no-short-links"];
+type Mode = "plain" | "plugin" | "plugin-no-short-links" | "plugin-interactions";
+const MODES: readonly Mode[] = ["plain", "plugin", "plugin-no-short-links", "plugin-interactions"];
 interface Time {
   ms: number;
   cpuMs: number;
@@ -75,6 +77,11 @@ async function checkPluginOutput(): Promise<void> {
   ) {
     throw new Error(`${page} is not a redirect page`);
   }
+  const replied = path.join(dir, "_site-plugin-interactions", "posts", "post-0", "index.html");
+  const html = await readFile(replied, "utf8");
+  if (!html.includes('class="federation-reply') || !html.includes("3 likes")) {
+    throw new Error(`${replied} shows no replies or counts`);
+  }
 }
 
 try {
@@ -102,6 +109,11 @@ try {
     `CPU-time ratio: plugin ${ratio("plugin", "cpuMs")}, without short links ${ratio("plugin-no-short-links", "cpuMs")}`,
   );
   console.log(`wall-time ratio without short links: ${ratio("plugin-no-short-links", "ms")}`);
+  const withReplies = (key: keyof Time) =>
+    (med("plugin-interactions", key) / med("plugin", key)).toFixed(3);
+  console.log(
+    `interactions rendered ÷ plugin alone: wall ${withReplies("ms")}, CPU ${withReplies("cpuMs")} (${Math.ceil(posts / 2)} posts with 2 replies, counts and buttons)`,
+  );
   console.log(`ratio: ${ratio("plugin", "ms")}`);
 } finally {
   await rm(dir, { recursive: true, force: true });

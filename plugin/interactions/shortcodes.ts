@@ -1,9 +1,11 @@
 /** Adds the `federationInteractions` data, the replies, counts and buttons shortcodes, and the buttons' script. */
+
 import { apUrl, postObjectKey } from "../../contract/activitypub-paths.js";
 import type { PostInteractions } from "../../contract/interactions-export.js";
 import { sidecarEndpointUrl } from "../../contract/public-paths.js";
 import { actorUrl, apDiscovery } from "../activitypub-discovery.js";
 import type { EleventyConfig } from "../eleventy-types.js";
+import { addSharedGlobalData, type ConfigWithGlobalData } from "../global-data.js";
 import type { ResolvedOptions } from "../options.js";
 import { addTemplateFormat } from "../templates.js";
 import { BUTTONS_SCRIPT, BUTTONS_SCRIPT_PATH } from "./buttons-script.js";
@@ -18,12 +20,6 @@ interface ShortcodeContext {
   page?: { url?: string | false };
   ctx?: Record<string, unknown>;
 }
-
-/** Eleventy's `addGlobalData` and `addWatchTarget`, which eleventy-types.ts does not declare. */
-type ConfigWithGlobalData = EleventyConfig & {
-  addGlobalData(name: string, data: () => Promise<unknown>): unknown;
-  addWatchTarget?(target: string): unknown;
-};
 
 /** The page a shortcode is about: its argument (site path or absolute URL), else the current page. */
 function pageOf(context: ShortcodeContext, arg: unknown, siteUrl: string): string | null {
@@ -46,7 +42,7 @@ export function addInteractions(
   source: InteractionsSource,
 ): void {
   const config = eleventyConfig as ConfigWithGlobalData;
-  config.addGlobalData(INTERACTIONS_DATA, () => source.load());
+  addSharedGlobalData(eleventyConfig, INTERACTIONS_DATA, () => source.load());
   const { interactions, siteUrl } = options;
   const postOf = (context: ShortcodeContext, arg: unknown): PostInteractions | undefined => {
     const page = pageOf(context, arg, siteUrl);

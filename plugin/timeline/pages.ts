@@ -1,6 +1,8 @@
 /** Adds the timeline and following pages and the `federationTimeline` data, loaded once per build. */
+
 import { cleanRemoteText as clean } from "../../contract/remote-text.js";
 import type { EleventyConfig } from "../eleventy-types.js";
+import { addSharedGlobalData, type ConfigWithGlobalData } from "../global-data.js";
 import type { ResolvedOptions } from "../options.js";
 import { addTemplateFormat } from "../templates.js";
 import { pullFeeds } from "./feeds.js";
@@ -23,12 +25,6 @@ export const TIMELINE_DATA = "federationTimeline";
 export const TIMELINE_EXTENSION = "eleventy-federation-timeline";
 
 type Data = Record<string, unknown>;
-
-/** Eleventy's `addGlobalData` and `addWatchTarget`, which eleventy-types.ts does not declare. */
-type ConfigWithGlobalData = EleventyConfig & {
-  addGlobalData(name: string, data: () => Promise<unknown>): unknown;
-  addWatchTarget?(target: string): unknown;
-};
 
 /**
  * Reads the inbox and pulls the feeds at most once per build, however many pages and
@@ -136,7 +132,7 @@ export function addTimeline(
   source: TimelineSource,
 ): void {
   const config = eleventyConfig as ConfigWithGlobalData;
-  config.addGlobalData(TIMELINE_DATA, () => source.load());
+  addSharedGlobalData(eleventyConfig, TIMELINE_DATA, () => source.load());
   // With --serve, a notice arriving (the sidecar rewrites inbox.json) rebuilds the timeline.
   if (options.inbox?.kind === "file") config.addWatchTarget?.(options.inbox.path);
   if (!options.inbox && options.feeds.length === 0) return;
