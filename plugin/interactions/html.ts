@@ -1,17 +1,18 @@
 /** The replies, counts and buttons under a post as HTML, everything from other sites escaped or sanitized. */
+
 import escapeHtml from "escape-html";
 import type { ExportedReply, PostInteractions } from "../../contract/interactions-export.js";
 import { cleanRemoteText } from "../../contract/remote-text.js";
-import { sanitizeRemoteHtml } from "../../protocol/activitypub/sanitize.js";
 import { readableTime } from "../timeline/html.js";
 import { httpUrl } from "../timeline/timeline.js";
+import { safeContent } from "./data.js";
 import { type ReplyNode, replyThread } from "./thread.js";
 
 /*
  * Whatever it is given (the global data is cleaned already, a caller's may not be), every
  * text field is cleaned of bidi and control characters and escaped, names and handles are
  * isolated in <bdi>, every URL attribute is an http(s) URL or left out, and a reply's
- * content goes through sanitizeRemoteHtml again (the sidecar sanitized it once). Nothing
+ * content is sanitized again (the sidecar did it once), unless data.ts just did (safeContent). Nothing
  * here writes a style attribute or an event handler. Classes: docs/widgets.md.
  */
 
@@ -78,7 +79,7 @@ function author(a: ExportedReply["author"]): string {
 }
 
 function content(r: ExportedReply): string {
-  const body = `<div class="federation-reply-content e-content" dir="auto">${sanitizeRemoteHtml(r.content)}</div>`;
+  const body = `<div class="federation-reply-content e-content" dir="auto">${safeContent(r)}</div>`;
   const warning = cleanRemoteText(r.summary ?? "").trim();
   if (!warning) return body;
   return `<details class="federation-reply-warning"><summary class="p-summary" dir="auto">${e(warning)}</summary>${body}</details>`;
