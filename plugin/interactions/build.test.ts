@@ -3,6 +3,7 @@
  * the post pages, the script file and the global data; from a file and from the sidecar's
  * signed endpoint (a stand-in on loopback), read once per build.
  */
+
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -10,7 +11,6 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Eleventy, type EleventyJsonResult } from "@11ty/eleventy";
 import { apUrl, postObjectKey } from "../../contract/activitypub-paths.js";
 import {
   HOOK_SIGNATURE_HEADER,
@@ -21,7 +21,7 @@ import {
   INTERACTIONS_JSON_PATH,
   INTERACTIONS_JSON_SIGNED_TEXT,
 } from "../../contract/interactions-export.js";
-import eleventyFederation from "../index.js";
+import { buildInMemory } from "../build.test-helper.js";
 import { BUTTONS_SCRIPT, BUTTONS_SCRIPT_PATH } from "./buttons-script.js";
 import { SIDECAR, SITE, sampleExport } from "./export.test-helper.js";
 
@@ -92,31 +92,7 @@ after(async () => {
 });
 
 async function build(options: Record<string, unknown>) {
-  const warnings: string[] = [];
-  const src = await writeSite();
-  const elev = new Eleventy(src, path.join(src, "_site"), {
-    quietMode: true,
-    configPath: false,
-    config: (config: unknown) => {
-      const c = config as { logger: object; addPlugin(p: unknown, o: unknown): void };
-      c.logger = Object.assign(Object.create(c.logger), {
-        warn: (m: string) => warnings.push(m),
-      });
-      c.addPlugin(eleventyFederation, {
-        siteUrl: SITE,
-        sidecarUrl: SIDECAR,
-        profile: { nickname: "alice" },
-        ...options,
-      });
-    },
-  });
-  const outputs = await elev.toJSON();
-  const page = (url: string): string => {
-    const o = outputs.find((x: EleventyJsonResult) => x.url === url);
-    assert.ok(o, `no page ${url}; built: ${outputs.map((x) => x.url).join(", ")}`);
-    return o.content;
-  };
-  return { outputs, page, warnings };
+  return buildInMemory(await writeSite(), options, { siteUrl: SITE, sidecarUrl: SIDECAR });
 }
 
 const repliesOn = (html: string) => [...html.matchAll(/<p>reply (\d)<\/p>/g)].map((m) => m[1]);

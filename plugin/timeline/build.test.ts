@@ -2,14 +2,14 @@
  * Builds small sites in memory (Eleventy's toJSON) with the timeline options and looks at
  * the pages and the global data: pagination, the site's layout, a missing or bad inbox.
  */
+
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Eleventy, type EleventyJsonResult } from "@11ty/eleventy";
 import type { InboxExport } from "../../contract/inbox-export.js";
-import eleventyFederation from "../index.js";
+import { buildInMemory } from "../build.test-helper.js";
 
 let dir: string;
 
@@ -68,31 +68,8 @@ function inboxWith(count: number): InboxExport {
   };
 }
 
-async function build(options: Record<string, unknown>) {
-  const warnings: string[] = [];
-  const elev = new Eleventy(path.join(dir, "src"), path.join(dir, "_site"), {
-    quietMode: true,
-    configPath: false,
-    config: (config: unknown) => {
-      const c = config as { logger: object; addPlugin(p: unknown, o: unknown): void };
-      c.logger = Object.assign(Object.create(c.logger), {
-        warn: (m: string) => warnings.push(m),
-      });
-      c.addPlugin(eleventyFederation, {
-        siteUrl: "https://alice.example/",
-        sidecarUrl: "https://alice.example/",
-        profile: { nickname: "alice" },
-        ...options,
-      });
-    },
-  });
-  const outputs = await elev.toJSON();
-  const page = (url: string): string => {
-    const o = outputs.find((x: EleventyJsonResult) => x.url === url);
-    assert.ok(o, `no page ${url}; built: ${outputs.map((x) => x.url).join(", ")}`);
-    return o.content;
-  };
-  return { outputs, page, warnings };
+function build(options: Record<string, unknown>) {
+  return buildInMemory(path.join(dir, "src"), options);
 }
 
 describe("timeline pages", () => {
