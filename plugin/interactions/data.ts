@@ -1,4 +1,5 @@
 /** The `federationInteractions` global data: the export's posts, cleaned, by page URL and by manifest URI; read once per build. */
+
 import type {
   ExportedReply,
   InteractionsExport,
@@ -9,6 +10,7 @@ import { cleanRemoteText as clean } from "../../contract/remote-text.js";
 import { sanitizeRemoteHtml } from "../../protocol/activitypub/sanitize.js";
 import type { ResolvedOptions } from "../options.js";
 import { absoluteUrl } from "../posts.js";
+import { markSanitized, safeHtmlOf } from "../sanitized.js";
 import { httpUrl } from "../timeline/timeline.js";
 import { readInteractions } from "./read.js";
 
@@ -52,28 +54,20 @@ function cleanActor(a: RemoteActor): RemoteActor {
   };
 }
 
-/**
- * Replies whose content this module sanitized: the renderer takes theirs as it is (sanitizing
- * 10,000 replies twice was a fifth of a build's time, bench:build) and sanitizes any other.
- */
-const sanitized = new WeakSet<ExportedReply>();
-
 /** The reply's content as safe HTML: as cleaned here, or sanitized now. */
 export function safeContent(r: ExportedReply): string {
-  return sanitized.has(r) ? r.content : sanitizeRemoteHtml(r.content);
+  return safeHtmlOf(r, r.content, sanitizeRemoteHtml);
 }
 
 function cleanReply(r: ExportedReply): ExportedReply {
-  const cleaned = {
+  return markSanitized({
     ...r,
     url: httpUrl(r.url) ?? "",
     author: cleanActor(r.author),
     // Sanitized by the sidecar already; again here, so that no template shows it unchecked.
     content: sanitizeRemoteHtml(r.content),
     ...(r.summary === undefined ? {} : { summary: clean(r.summary) }),
-  };
-  sanitized.add(cleaned);
-  return cleaned;
+  });
 }
 
 /** One post's interactions as templates get them: text cleaned, content sanitized, links http(s) only. */

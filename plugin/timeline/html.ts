@@ -1,6 +1,8 @@
 /** The timeline and following pages as HTML, everything from other sites escaped. */
+
 import escapeHtml from "escape-html";
 import { cleanRemoteText } from "../../contract/remote-text.js";
+import { safeHtmlOf } from "../sanitized.js";
 import { timelineHtml } from "./remote-html.js";
 import type {
   ApEntry,
@@ -88,7 +90,7 @@ function apBody(ap: ApEntry): string {
     ap.attachments.length === 0
       ? ""
       : `\n<ul class="federation-entry-attachments">${ap.attachments.map(attachmentItem).join("")}</ul>`;
-  const body = `<div class="federation-entry-text e-content" dir="auto">${timelineHtml(ap.html)}</div>${media}`;
+  const body = `<div class="federation-entry-text e-content" dir="auto">${safeHtmlOf(ap, ap.html, timelineHtml)}</div>${media}`;
   return ap.contentWarning
     ? `<details class="federation-entry-cw"><summary class="p-summary" dir="auto">${t(ap.contentWarning)}</summary>\n${body}\n</details>`
     : body;

@@ -4,6 +4,7 @@ import { cleanRemoteText as clean } from "../../contract/remote-text.js";
 import type { EleventyConfig } from "../eleventy-types.js";
 import { addSharedGlobalData, type ConfigWithGlobalData } from "../global-data.js";
 import type { ResolvedOptions } from "../options.js";
+import { sameMark } from "../sanitized.js";
 import { addTemplateFormat } from "../templates.js";
 import { pullFeeds } from "./feeds.js";
 import { type PageLinks, renderFollowing, renderTimeline, standalonePage } from "./html.js";
@@ -89,7 +90,7 @@ function cleanAuthor(a: TimelineAuthor): TimelineAuthor {
 }
 
 function cleanApEntry(ap: ApEntry): ApEntry {
-  return {
+  return sameMark(ap, {
     ...ap,
     contentWarning: ap.contentWarning === null ? null : clean(ap.contentWarning),
     boostedBy: ap.boostedBy ? cleanAuthor(ap.boostedBy) : null,
@@ -98,7 +99,7 @@ function cleanApEntry(ap: ApEntry): ApEntry {
       mediaType: clean(a.mediaType),
       name: clean(a.name),
     })),
-  };
+  });
 }
 
 /** Eleventy's pagination object, the parts the page links need. */

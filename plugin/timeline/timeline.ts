@@ -1,6 +1,8 @@
 /** The timeline data templates see, merged from the inbox export and the pulled feeds. */
+
 import type { ApNoticeFields, InboxExport } from "../../contract/inbox-export.js";
 import { cleanRemoteText } from "../../contract/remote-text.js";
+import { markSanitized } from "../sanitized.js";
 import { htmlText, timelineHtml } from "./remote-html.js";
 
 /**
@@ -189,7 +191,7 @@ function apNotice(
   return {
     author: apAuthor(ap.author),
     text: htmlText(html),
-    activitypub: {
+    activitypub: markSanitized({
       html,
       contentWarning: cleanRemoteText(ap.summary ?? "").trim() || null,
       boostedBy: ap.boostedBy ? apAuthor(ap.boostedBy) : null,
@@ -200,7 +202,7 @@ function apNotice(
         const url = httpUrl(a.url);
         return url ? [{ url, mediaType: a.mediaType, name: a.name ?? "" }] : [];
       }),
-    },
+    }),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   verifyHook,
 } from "../../contract/hook-signature.js";
 import { INTERACTIONS_JSON_SIGNED_TEXT } from "../../contract/interactions-export.js";
+import type { ApRuntime } from "../activitypub/federation.js";
 import { FollowRequestError } from "../activitypub/follow-requests.js";
 import { FollowError } from "../activitypub/following.js";
 import { apRuntime } from "../activitypub/wing.js";
@@ -27,6 +28,19 @@ import {
 } from "../interactions/moderation.js";
 import { PageError, ProtocolError } from "../web/errors.js";
 import { REFRESH_SECONDS, renderStatus } from "./status-page.js";
+
+/** The ActivityPub wing of a running sidecar, or the page saying it is off (so it `cannot`). */
+function runtimeFor(ctx: Context, cannot: string, back: string): ApRuntime {
+  const runtime = apRuntime(ctx);
+  if (runtime) return runtime;
+  throw new PageError(
+    409,
+    "ActivityPub off",
+    "ActivityPub is off",
+    `This sidecar has \`activitypub.enabled\` false, so it ${cannot}.`,
+    back,
+  );
+}
 
 /**
  * The owner's pages: login/logout, the status page (who follows the site, whom it follows,
@@ -53,17 +67,8 @@ export function adminRoutes(ctx: Context): Router {
 
   router.post(OWNER_PATHS.followRequest, ...ownerForm(ctx), async (_req, res) => {
     const { actor = "", answer } = formFields(res);
-    const runtime = apRuntime(ctx);
     const back = "Go back to the status page and answer the request again.";
-    if (!runtime) {
-      throw new PageError(
-        409,
-        "ActivityPub off",
-        "ActivityPub is off",
-        "This sidecar has `activitypub.enabled` false, so it holds no follow requests.",
-        back,
-      );
-    }
+    const runtime = runtimeFor(ctx, "holds no follow requests", back);
     if (answer !== "approve" && answer !== "reject") {
       throw new PageError(
         400,
@@ -85,17 +90,8 @@ export function adminRoutes(ctx: Context): Router {
   });
 
   router.post(OWNER_PATHS.follow, ...ownerForm(ctx), async (_req, res) => {
-    const runtime = apRuntime(ctx);
     const back = "Go back to the status page and try again.";
-    if (!runtime) {
-      throw new PageError(
-        409,
-        "ActivityPub off",
-        "ActivityPub is off",
-        "This sidecar has `activitypub.enabled` false, so it cannot follow fediverse accounts.",
-        back,
-      );
-    }
+    const runtime = runtimeFor(ctx, "cannot follow fediverse accounts", back);
     try {
       await runtime.following.follow(formFields(res).account ?? "");
     } catch (e) {

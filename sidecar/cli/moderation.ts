@@ -7,9 +7,8 @@ import type { Command } from "commander";
 import { SIDECAR_PATHS } from "../../contract/public-paths.js";
 import type { Config } from "../config.js";
 import { createEvents } from "../events.js";
-import { interactionsExportFile } from "../inbox/sync.js";
 import { Blocks } from "../interactions/blocks.js";
-import { writeInteractionsExport } from "../interactions/export.js";
+import { interactionsExportFile, writeInteractionsExport } from "../interactions/export.js";
 import { InteractionError, listReplies } from "../interactions/interactions.js";
 import {
   block,

@@ -1,8 +1,6 @@
 /** Keeps inbox.json and the site build hook in step with the inbox and following list, debounced. */
-import path from "node:path";
-import { INTERACTIONS_EXPORT_FILE } from "../../contract/interactions-export.js";
 import type { Context } from "../context.js";
-import { writeInteractionsExport } from "../interactions/export.js";
+import { interactionsExportFile, writeInteractionsExport } from "../interactions/export.js";
 import { INTERACTIONS_PREFIX } from "../interactions/records.js";
 import { callBuildHook } from "./build-hook.js";
 import { Debouncer } from "./debounce.js";
@@ -79,10 +77,4 @@ export async function startInboxSync(ctx: Context): Promise<InboxSync> {
     },
   };
   return sync;
-}
-
-/** `interactions.json` beside the data file (null for an in-memory store), as for the inbox. */
-export function interactionsExportFile(config: Pick<Context["config"], "dataFile">): string | null {
-  const inbox = inboxExportFile(config);
-  return inbox && path.join(path.dirname(inbox), INTERACTIONS_EXPORT_FILE);
 }

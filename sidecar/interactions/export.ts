@@ -1,13 +1,16 @@
 /** The interactions export (`interactions.json`, `GET /admin/interactions.json`): what the post pages show. */
 
+import path from "node:path";
 import {
+  INTERACTIONS_EXPORT_FILE,
   INTERACTIONS_EXPORT_VERSION,
   type InteractionsExport,
   type PostInteractions,
   type RemoteActor,
 } from "../../contract/interactions-export.js";
 import { postObjectId } from "../../protocol/activitypub/post-object.js";
-import { writeExportFile } from "../inbox/export.js";
+import type { Config } from "../config.js";
+import { inboxExportFile, writeExportFile } from "../inbox/export.js";
 import type { Store } from "../store/store.js";
 import type { ActorSummary } from "../store/types.js";
 import { listReactions, listReplies } from "./interactions.js";
@@ -86,4 +89,10 @@ export async function writeInteractionsExport(
   sidecarUrl: string,
 ): Promise<void> {
   await writeExportFile(file, await interactionsExport(store, sidecarUrl));
+}
+
+/** `interactions.json` beside the data file (null for an in-memory store), as for the inbox. */
+export function interactionsExportFile(config: Pick<Config, "dataFile">): string | null {
+  const inbox = inboxExportFile(config);
+  return inbox && path.join(path.dirname(inbox), INTERACTIONS_EXPORT_FILE);
 }
